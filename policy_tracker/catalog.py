@@ -1,0 +1,87 @@
+"""The field catalogue: which label, unit, identity key and direction rule a path has."""
+
+from __future__ import annotations
+
+import fnmatch
+from functools import lru_cache
+from typing import Any, Iterable
+
+from .model import FieldSpec, ItemKey, Path, Text
+
+GENERIC_KEYS = ("id", "name", "key")
+"""Identity keys tried, in order, for lists of mappings when no catalogue says otherwise."""
+
+ANNOTATION_KEYS = ("cite", "note", "unconfirmed")
+"""Keys that annotate a rule value rather than being part of it."""
+
+
+def pattern_of(path: Path) -> str:
+    """The catalogue pattern a concrete path falls under: list items become `[*]`."""
+    out: list[str] = []
+    for seg in path:
+        if isinstance(seg, (ItemKey, int)):
+            out.append("[*]")
+        else:
+            out.append(("." if out else "") + seg)
+    return "".join(out)
+
+
+class Catalog:
+    """Looks up field specs by path; an empty catalogue is generic mode."""
+
+    def __init__(self, fields: Iterable[FieldSpec] = (), generic: bool = False) -> None:
+        self.fields = tuple(fields)
+        self.generic = generic
+        self._exact = {f.pattern: f for f in self.fields if "*" not in f.pattern.replace("[*]", "")}
+        self._wild = tuple(f for f in self.fields if f.pattern not in self._exact)
+        self._lookup = lru_cache(maxsize=4096)(self._find)
+
+    def spec(self, path: Path) -> FieldSpec | None:
+        """The spec for `path`, exact patterns first, then the first wildcard that matches."""
+        return self._lookup(pattern_of(path))
+
+    def _find(self, pattern: str) -> FieldSpec | None:
+        found = self._exact.get(pattern)
+        if found is None:
+            found = next((f for f in self._wild if fnmatch.fnmatchcase(pattern, f.pattern)), None)
+        return found
+
+    def identity_key(self, list_path: Path, items: list[Any]) -> str | None:
+        """The key that identifies the items of a list of mappings, or None if it has none."""
+        spec = self.spec(list_path)
+        if not items or not all(isinstance(item, dict) for item in items):
+            return spec.key if spec and spec.key else None
+        candidates = (spec.key,) if spec and spec.key else GENERIC_KEYS
+        for key in candidates:
+            values = [item.get(key) for item in items]
+            if all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values) \
+                    and len(set(map(str, values))) == len(values):
+                return key
+        return None
+
+    def label(self, path: Path, lang: str = "en") -> str:
+        """A human path: catalogue labels where known, item identities, raw keys otherwise."""
+        parts: list[str] = []
+        for i in range(len(path)):
+            seg = path[i]
+            spec = self.spec(path[: i + 1])
+            if isinstance(seg, ItemKey):
+                parts.append(_item_label(spec, seg, lang))
+            elif isinstance(seg, int):
+                parts.append(f"#{seg + 1}")
+            else:
+                parts.append(spec.label.get(lang) if spec else seg)
+        return " › ".join(parts)
+
+
+def _item_label(spec: FieldSpec | None, seg: ItemKey, lang: str) -> str:
+    if spec is None:
+        return seg.value
+    return f"{spec.label.get(lang)}: {seg.value}" if spec.label.get(lang) else seg.value
+
+
+def text_of(value: Any) -> Text:
+    """A `Text` from a YAML value: a mapping with en/zh, or a plain string."""
+    if isinstance(value, dict):
+        return Text(str(value.get("en", "")), str(value.get("zh", "")))
+    return Text(str(value or ""), "")

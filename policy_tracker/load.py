@@ -1,0 +1,310 @@
+"""Strict, safe YAML loading: the same code for files and for bytes read from git.
+
+The only module that imports PyYAML. Plain scalars follow YAML 1.2 core typing, not
+PyYAML's YAML 1.1 (see docs/format.md, "How YAML is read"): `no`, `on`, `012`, `1:20`
+stay strings as written. Every failure becomes a `LoadError` with line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import re
+import stat
+from typing import Any, Callable
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import EnvironmentFailure, LoadError
+from .model import Document, SourceMap
+
+MAX_BYTES = int(os.environ.get("POLICY_TRACKER_MAX_BYTES", 16 * 1024 * 1024))
+MAX_DEPTH = 100
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _DATE = (f"tag:policy-tracker,2024:{n}" for n in
+                                            ("str", "int", "float", "bool", "null", "date"))
+_MAP, _SEQ = "tag:policy-tracker,2024:map", "tag:policy-tracker,2024:seq"
+_HIDDEN_BREAKS = {"\x85": "U+0085 NEXT LINE", "\u2028": "U+2028 LINE SEPARATOR",
+                  "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core typing for plain scalars, with our own tags so explicit ones stand out."""
+
+    DEFAULT_SCALAR_TAG = _STR
+    DEFAULT_SEQUENCE_TAG = _SEQ
+    DEFAULT_MAPPING_TAG = _MAP
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_path_resolvers: dict[Any, Any] = {}
+
+
+for _tag, _regexp, _first in (
+    (_BOOL, r"(?:true|True|TRUE|false|False|FALSE)\Z", "tTfF"),
+    (_NULL, r"(?:~|null|Null|NULL|)\Z", "~nN"),
+    # A leading zero would be octal in YAML 1.1 and decimal in 1.2: kept as text instead.
+    (_INT, r"(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)\Z", "-+0123456789"),
+    (_FLOAT, r"[-+]?(?:0|[1-9][0-9]*)?(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:\.[0-9]*)?[eE][-+]?[0-9]+)\Z",
+     "-+.0123456789"),
+    (_DATE, r"\d{4}-\d\d-\d\d\Z", "0123456789"),
+):
+    _Resolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+_Resolver.yaml_implicit_resolvers.setdefault("", []).insert(0, (_NULL, re.compile(r"\Z")))
+
+
+class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                  yaml.composer.Composer, _Resolver):
+    """The pure-Python parser, with a nesting cap checked while composing."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels",
+                                       problem_mark=mark)
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    CParser = None
+
+if CParser is not None:
+    class _CLoader(CParser, _Resolver):  # type: ignore[misc,valid-type]
+        """libyaml's parser with our resolver."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _Resolver.__init__(self)
+
+    _FAST: type | None = _CLoader
+else:  # pragma: no cover - depends on how PyYAML was built
+    _FAST = None
+
+
+def _loader_class() -> type:
+    choice = os.environ.get("POLICY_TRACKER_YAML", "auto")
+    if choice == "pure" or _FAST is None:
+        return _PureLoader
+    return _FAST
+
+
+def has_c_loader() -> bool:
+    """Whether PyYAML's libyaml binding is available."""
+    return _FAST is not None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - text.rfind("\n", 0, index)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, refusing what the format forbids."""
+
+    def __init__(self, name: str, check_surrogates: bool) -> None:
+        self.name = name
+        self.marks: dict[int, tuple[object, dict[Any, tuple[int, int]]]] = {}
+        self.seen: set[int] = set()
+        self.check_surrogates = check_surrogates
+        self.scalars: dict[str, Callable[[ScalarNode], Any]] = {
+            _STR: self._str, _INT: self._int, _FLOAT: self._float,
+            _BOOL: lambda n: n.value in ("true", "True", "TRUE"),
+            _NULL: lambda n: None, _DATE: self._date}
+
+    def fail(self, node: Node, message: str) -> LoadError:
+        mark = node.start_mark
+        return LoadError(message, self.name, mark.line + 1, mark.column + 1)
+
+    def build(self, node: Node, depth: int) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "aliases (*name) are not allowed: write the value out")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        tag = node.tag
+        if tag == _MAP:
+            return self._map(node, depth)  # type: ignore[arg-type]
+        if tag == _SEQ:
+            return self._seq(node, depth)  # type: ignore[arg-type]
+        scalar = self.scalars.get(tag)
+        if scalar is None:
+            raise self.fail(node, f"explicit tags such as {tag!r} are not allowed "
+                                  "(quote the value instead)")
+        return scalar(node)  # type: ignore[arg-type]
+
+    def _map(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        marks: dict[Any, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _DATE):
+                raise self.fail(key_node, "keys must be plain strings (quote this key)")
+            key = key_node.value
+            if key in marks:
+                raise self.fail(key_node, f"duplicate key {key!r} (first at line {marks[key][0]})")
+            if key == "<<" and not key_node.style:
+                raise self.fail(key_node, "merge keys (<<) are not allowed: write the values out")
+            mark = key_node.start_mark
+            marks[key] = (mark.line + 1, mark.column + 1)
+            out[key] = self.build(value_node, depth + 1)
+        self.marks[id(out)] = (out, marks)
+        return out
+
+    def _seq(self, node: SequenceNode, depth: int) -> list[Any]:
+        out = [self.build(item, depth + 1) for item in node.value]
+        self.marks[id(out)] = (out, {i: (item.start_mark.line + 1, item.start_mark.column + 1)
+                                     for i, item in enumerate(node.value)})
+        return out
+
+    def _str(self, node: ScalarNode) -> str:
+        value: str = node.value
+        if self.check_surrogates:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise self.fail(node, "lone surrogate escape (not a character)") from None
+        return value
+
+    def _int(self, node: ScalarNode) -> int:
+        text = node.value
+        base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
+        return int(text[2:] if base != 10 else text, base)
+
+    def _float(self, node: ScalarNode) -> float:
+        return float(node.value)
+
+    def _date(self, node: ScalarNode) -> str:
+        try:
+            dt.date.fromisoformat(node.value)
+        except ValueError:
+            raise self.fail(node, f"invalid date {node.value!r}") from None
+        return str(node.value)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Strict UTF-8 (an initial BOM is dropped); refuses NUL and hidden line breaks."""
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"file is larger than the {MAX_BYTES}-byte limit", name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise LoadError("not a text file (NUL byte)", name, *_position(
+            data[:nul].decode("utf-8", "replace"), nul))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = data[:exc.start].decode("utf-8", "replace")
+        raise LoadError("not valid UTF-8", name, *_position(prefix, len(prefix))) from None
+    for char, label in _HIDDEN_BREAKS.items():
+        index = text.find(char)
+        if index >= 0:
+            raise LoadError(f"{label} is not allowed (editors do not show it as a line break)",
+                            name, *_position(text, index))
+    bidi = _BIDI.search(text)
+    if bidi:
+        raise LoadError(f"invisible bidirectional control U+{ord(bidi.group()):04X} "
+                        "is not allowed", name, *_position(text, bidi.start()))
+    return text
+
+
+def parse_document(data: bytes, name: str) -> Document:
+    """Parse YAML (or JSON) bytes into a `Document`; the top level must be a mapping."""
+    text = decode(data, name)
+    builder = _Builder(name, "\\u" in text or "\\U" in text)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the parse allocates many objects and no cycles; the collector only slows it
+    loader = None
+    try:
+        loader = _loader_class()(text)
+        root = loader.get_single_node()
+        if root is None:
+            raise LoadError("file is empty (expected a mapping)", name, 1, 1)
+        if not isinstance(root, MappingNode):
+            raise builder.fail(root, "the top level must be a mapping of keys to values")
+        data_tree = builder.build(root, 1)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in (exc.context or ""):
+            message = "more than one YAML document in the file"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise LoadError(f"invalid YAML: {message}", name, line, col) from None
+    except yaml.reader.ReaderError as exc:
+        index = exc.position if isinstance(exc.position, int) else 0
+        raise LoadError("character not allowed in YAML", name, *_position(text, index)) from None
+    except yaml.YAMLError:
+        raise LoadError("invalid YAML", name) from None
+    except RecursionError:
+        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", name) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        if loader is not None:
+            loader.dispose()
+    return Document(name, data_tree, SourceMap(builder.marks))
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a regular file, never more than the size cap, never a device or a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise LoadError("no such file", path) from None
+    except IsADirectoryError:
+        raise LoadError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot read: {exc.strerror}", path) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LoadError("not a regular file", path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot read: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"file is larger than the {MAX_BYTES}-byte limit", path)
+    return data
+
+
+def load_document(path: str) -> Document:
+    """Read and parse one YAML or JSON file."""
+    return parse_document(read_bytes(path), path)
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML of plain data, keys in their given order, text kept as Unicode."""
+    return str(yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True,
+                         default_flow_style=False, width=100))
+
+
+class _SafeDumper(yaml.SafeDumper):
+    """Quotes strings that YAML 1.1 readers would mistype (`no`, `012`, `1:20`)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    node = dumper.represent_str(value)
+    if node.style is None and (value.lower() in ("y", "n", "yes", "no", "on", "off")
+                               or (value[:1].isdigit() and not _DATE_RE.match(value))):
+        node.style = "'"
+    return node
+
+
+_SafeDumper.add_representer(str, _represent_str)

@@ -1,0 +1,326 @@
+"""The values that cross module boundaries: frozen dataclasses and enums, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Union
+
+JSONValue = Any
+"""A value of the JSON data model (str, int, float, bool, None, dict, list)."""
+
+
+class Status(str, enum.Enum):
+    """The legal status of a snapshot's instrument."""
+
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    PILOT = "pilot"
+    EXPIRED = "expired"
+
+    @property
+    def is_law(self) -> bool:
+        """Drafts and announcements are never rules in force."""
+        return self not in (Status.DRAFT, Status.ANNOUNCED)
+
+
+class ChangeKind(str, enum.Enum):
+    """What happened to one value or item."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    REORDERED = "reordered"
+
+
+class Direction(str, enum.Enum):
+    """Whether a change makes the rules easier or harder to meet."""
+
+    LOOSER = "looser"
+    STRICTER = "stricter"
+    NEUTRAL = "neutral"
+    UNKNOWN = "unknown"
+
+
+class Severity(str, enum.Enum):
+    """How much a change matters to a reader of the rules."""
+
+    MAJOR = "major"
+    MINOR = "minor"
+    EDITORIAL = "editorial"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in English and Chinese; either may be empty."""
+
+    en: str = ""
+    zh: str = ""
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to the other language."""
+        if lang == "zh":
+            return self.zh or self.en
+        return self.en or self.zh
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form."""
+        return {"en": self.en, "zh": self.zh}
+
+
+@dataclass(frozen=True, order=True)
+class ItemKey:
+    """A list item named by its identity (`routes[id=investment]`)."""
+
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"[{self.key}={self.value}]"
+
+
+Segment = Union[str, int, ItemKey]
+Path = tuple[Segment, ...]
+
+
+def format_path(path: Path) -> str:
+    """The dotted text form: `eligibility.routes[id=investment].min_years`."""
+    out: list[str] = []
+    for seg in path:
+        if isinstance(seg, ItemKey):
+            out.append(str(seg))
+        elif isinstance(seg, int):
+            out.append(f"[{seg}]")
+        else:
+            plain = seg and all(ch.isalnum() or ch in "_-" for ch in seg)
+            text = seg if plain else '"' + seg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            out.append(("." if out else "") + text)
+    return "".join(out)
+
+
+def path_to_json(path: Path) -> list[JSONValue]:
+    """The JSON form of a path: keys as strings, positions as ints, items as {key: value}."""
+    return [{seg.key: seg.value} if isinstance(seg, ItemKey) else seg for seg in path]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document that rules are cited from."""
+
+    id: str
+    title: Text
+    url: str = ""
+    publisher: str = ""
+    date: str = ""
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"id": self.id, "title": self.title.to_dict(), "url": self.url,
+                "publisher": self.publisher, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule value comes from: a source id and the article within it."""
+
+    source: str
+    article: str = ""
+    unconfirmed: bool = False
+    note: Text = field(default_factory=Text)
+
+    def label(self) -> str:
+        """`source, article` as one short string."""
+        text = f"{self.source}, {self.article}" if self.article else self.source
+        return text + (" (unconfirmed)" if self.unconfirmed else "")
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"source": self.source, "article": self.article,
+                "unconfirmed": self.unconfirmed, "note": self.note.to_dict()}
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The dates of an instrument, kept apart."""
+
+    effective: dt.date
+    approved: dt.date | None = None
+    promulgated: dt.date | None = None
+    published: dt.date | None = None
+    expires: dt.date | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The JSON form (ISO 8601)."""
+        return {name: (value.isoformat() if value else None) for name, value in (
+            ("approved", self.approved), ("promulgated", self.promulgated),
+            ("published", self.published), ("effective", self.effective),
+            ("expires", self.expires))}
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    """The `snapshot` block: which instrument, when, how authoritative."""
+
+    id: str
+    title: Text
+    dates: Dates
+    status: Status
+    sources: tuple[Source, ...]
+    document_number: str = ""
+    issuers: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"id": self.id, "title": self.title.to_dict(),
+                "document_number": self.document_number,
+                "issuers": [i.to_dict() for i in self.issuers],
+                "dates": self.dates.to_dict(), "status": self.status.value,
+                "sources": [s.to_dict() for s in self.sources],
+                "notes": [n.to_dict() for n in self.notes]}
+
+
+class SourceMap:
+    """Line and column of every mapping key and list item, found without a second parse.
+
+    The loader records positions per container object; a lookup walks the data along a
+    path. The tree it refers to must not be copied or mutated.
+    """
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, marks: Mapping[int, tuple[object, Mapping[Any, tuple[int, int]]]]):
+        self._marks = marks
+
+    def locate(self, data: JSONValue, path: Path) -> Position | None:
+        """Position of the value at `path` (the nearest existing ancestor if it is absent)."""
+        found: tuple[int, int] | None = None
+        node = data
+        for seg in path:
+            entry = self._marks.get(id(node))
+            if isinstance(seg, ItemKey) and isinstance(node, list):
+                index = next((i for i, item in enumerate(node) if isinstance(item, dict)
+                              and str(item.get(seg.key)) == seg.value), None)
+                if index is None:
+                    break
+                seg = index
+            try:
+                child = node[seg]
+            except (KeyError, IndexError, TypeError):
+                break
+            if entry is not None and seg in entry[1]:
+                found = entry[1][seg]
+            node = child
+        return Position(found[0], found[1]) if found else None
+
+
+EMPTY_SOURCE_MAP = SourceMap({})
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML or JSON file: its data tree and where each part was written."""
+
+    name: str
+    data: JSONValue
+    source_map: SourceMap = EMPTY_SOURCE_MAP
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the data says about a value besides the value: citation, note, doubt."""
+
+    citation: Citation | None = None
+    note: Text = field(default_factory=Text)
+    unconfirmed: bool = False
+
+
+@dataclass(frozen=True)
+class RuleTree:
+    """Rule values as plain data, with annotations by path."""
+
+    values: Mapping[str, JSONValue]
+    annotations: Mapping[Path, Annotation]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One dated version of a policy's rules (or, for a regional track, an overlay)."""
+
+    meta: SnapshotMeta
+    track: str
+    tree: RuleTree
+    document: Document
+
+    @property
+    def rules(self) -> Mapping[str, JSONValue]:
+        """The `rules` block as written (wrappers and citations included)."""
+        return self.document.data["rules"]  # type: ignore[no-any-return]
+
+    @property
+    def effective(self) -> dt.date:
+        """The date the rules took effect."""
+        return self.meta.dates.effective
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """The catalogue entry for one path pattern: label, unit, identity key, direction."""
+
+    pattern: str
+    label: Text
+    unit: str = ""
+    key: str = "id"
+    direction: str = "unknown"
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Track:
+    """A line of snapshots: national, or a region that overlays another track."""
+
+    id: str
+    title: Text
+    extends: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A family of snapshots with its field catalogue and bibliography."""
+
+    id: str
+    title: Text
+    jurisdiction: str
+    description: Text
+    tracks: tuple[Track, ...]
+    fields: tuple[FieldSpec, ...]
+    sources: tuple[Source, ...]
+    snapshots: tuple[Snapshot, ...]
+    notes: tuple[Text, ...] = ()
+    location: str = ""
+
+    def track(self, track_id: str) -> Track | None:
+        """The track named `track_id`, if any."""
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+    def snapshots_of(self, track_id: str) -> tuple[Snapshot, ...]:
+        """The track's snapshots in effective-date order."""
+        return tuple(s for s in self.snapshots if s.track == track_id)
+
+    def source(self, source_id: str, snapshot: Snapshot | None = None) -> Source | None:
+        """A source by id, from the snapshot's own list first, then the policy's."""
+        pool = (snapshot.meta.sources if snapshot else ()) + self.sources
+        return next((s for s in pool if s.id == source_id), None)

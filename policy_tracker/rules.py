@@ -1,0 +1,149 @@
+"""Rule trees: separating values from their citations, overlaying regions, rules as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .catalog import ANNOTATION_KEYS, Catalog, text_of
+from .errors import NotFoundError
+from .model import Annotation, Citation, ItemKey, Path, Policy, RuleTree, Snapshot
+
+WRAPPER_KEYS = ("value",) + ANNOTATION_KEYS
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The rules in force on a date and the snapshots combined to get them."""
+
+    policy: Policy
+    track: str
+    as_of: dt.date
+    tree: RuleTree
+    snapshots: tuple[Snapshot, ...]
+
+
+def is_wrapper(value: Any) -> bool:
+    """A `{value: …, cite: …}` leaf."""
+    return isinstance(value, dict) and "value" in value and all(k in WRAPPER_KEYS for k in value)
+
+
+def item_key(catalog: Catalog, list_path: Path, items: list[Any]) -> str | None:
+    """Identity key of a list's items (None: compare positionally)."""
+    return catalog.identity_key(list_path, items)
+
+
+def split_rules(rules: Mapping[str, Any], catalog: Catalog) -> RuleTree:
+    """Separate values from annotations; the input is not changed."""
+    notes: dict[Path, Annotation] = {}
+    values = _split(rules, (), catalog, notes)
+    return RuleTree(values, notes)
+
+
+def _split(node: Any, path: Path, catalog: Catalog, notes: dict[Path, Annotation]) -> Any:
+    if isinstance(node, dict):
+        if any(k in node for k in ANNOTATION_KEYS):
+            notes[path] = annotation_of(node)
+        if is_wrapper(node):
+            return _split(node["value"], path, catalog, notes)
+        return {k: _split(v, path + (k,), catalog, notes)
+                for k, v in node.items() if k not in ANNOTATION_KEYS}
+    if isinstance(node, list):
+        key = item_key(catalog, path, node)
+        return [_split(item, path + (_segment(item, key, i),), catalog, notes)
+                for i, item in enumerate(node)]
+    return node
+
+
+def _segment(item: Any, key: str | None, index: int) -> ItemKey | int:
+    if key is not None and isinstance(item, dict):
+        return ItemKey(key, str(item[key]))
+    if isinstance(item, (str, int, float, bool)) or item is None:
+        return ItemKey("", _scalar_text(item))
+    return index
+
+
+def _scalar_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def annotation_of(node: Mapping[str, Any]) -> Annotation:
+    """The annotation keys of one mapping as an `Annotation`."""
+    cite = node.get("cite")
+    citation = None
+    if isinstance(cite, dict):
+        citation = Citation(str(cite.get("source", "")), str(cite.get("article", "")),
+                            bool(node.get("unconfirmed", False)), text_of(node.get("note")))
+    return Annotation(citation, text_of(node.get("note")), bool(node.get("unconfirmed", False)))
+
+
+def overlay(base: RuleTree, top: RuleTree, catalog: Catalog) -> RuleTree:
+    """The base rules with a regional overlay applied (mappings merged, keyed items merged)."""
+    values = _merge(base.values, top.values, (), catalog)
+    notes = dict(base.annotations)
+    notes.update(top.annotations)
+    return RuleTree(values, notes)
+
+
+def _merge(base: Any, top: Any, path: Path, catalog: Catalog) -> Any:
+    if isinstance(base, dict) and isinstance(top, dict):
+        out = dict(base)
+        for k, v in top.items():
+            out[k] = _merge(base[k], v, path + (k,), catalog) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(top, list):
+        key = item_key(catalog, path, base)
+        if key is None or item_key(catalog, path, top) != key:
+            return top
+        merged = {str(item[key]): item for item in base}
+        for item in top:
+            ident = str(item[key])
+            merged[ident] = _merge(merged[ident], item, path, catalog) if ident in merged else item
+        return list(merged.values())
+    return top
+
+
+def in_force(snapshots: tuple[Snapshot, ...], as_of: dt.date,
+             include_drafts: bool = False) -> Snapshot | None:
+    """The latest snapshot effective on `as_of` (drafts only if asked), unless it has expired."""
+    chosen = None
+    for snap in snapshots:
+        if snap.effective <= as_of and (include_drafts or snap.meta.status.is_law):
+            chosen = snap
+    if chosen and chosen.meta.dates.expires and chosen.meta.dates.expires <= as_of:
+        return None
+    return chosen
+
+
+def rules_as_of(policy: Policy, as_of: dt.date, track: str = "national",
+                include_drafts: bool = False) -> Resolved:
+    """Resolve the rules of `track` on `as_of`, applying overlays down to the base track."""
+    chain: list[str] = []
+    current: str = track
+    while current:
+        spec = policy.track(current)
+        if spec is None:
+            known = ", ".join(t.id for t in policy.tracks)
+            raise NotFoundError(f"unknown track {current!r}; tracks: {known}", policy.id)
+        chain.append(current)
+        current = spec.extends
+    catalog = Catalog(policy.fields)
+    used: list[Snapshot] = []
+    tree = RuleTree({}, {})
+    for track_id in reversed(chain):
+        snap = in_force(policy.snapshots_of(track_id), as_of, include_drafts)
+        if snap is None:
+            if track_id == chain[-1]:
+                first = policy.snapshots_of(track_id)
+                hint = f"; the first snapshot is effective {first[0].effective}" if first else ""
+                raise NotFoundError(f"no rules of track {track_id!r} are in force on {as_of}{hint}",
+                                    policy.id)
+            continue
+        tree = snap.tree if not used else overlay(tree, snap.tree, catalog)
+        used.append(snap)
+    return Resolved(policy, track, as_of, tree, tuple(used))

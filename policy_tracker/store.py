@@ -1,0 +1,169 @@
+"""Policy folders on disk: where they are, and loading one with every problem collected."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+
+from .catalog import Catalog
+from .errors import LoadError, NotFoundError, ValidationError
+from .load import load_document
+from .model import Document, Policy, Snapshot
+from .rules import overlay, rules_as_of
+from .validate import (SNAPSHOT_NAME, build_policy, build_snapshot, check_schema,
+                       check_snapshot, overlay_problems)
+
+POLICY_FILE = "policy.yaml"
+
+
+def bundled_root() -> str:
+    """The `policies/` folder installed with the package."""
+    return str(resources.files("policy_tracker").joinpath("_policies"))
+
+
+def policies_root(explicit: str | None = None, cwd: str | None = None) -> str:
+    """`--policies DIR` if given, else `./policies` if present, else the bundled data."""
+    if explicit:
+        if not os.path.isdir(explicit):
+            raise NotFoundError("no such policies directory", explicit)
+        return explicit
+    local = os.path.join(cwd or os.getcwd(), "policies")
+    if os.path.isdir(local):
+        return local
+    return bundled_root()
+
+
+def list_policy_ids(root: str) -> tuple[str, ...]:
+    """Ids of the policy folders under `root`, sorted."""
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        raise NotFoundError("cannot list policies", root) from None
+    return tuple(n for n in names if os.path.isfile(os.path.join(root, n, POLICY_FILE)))
+
+
+def policy_folder(root: str, policy_id: str) -> str:
+    """The folder of `policy_id`, or a NotFoundError listing the known ids."""
+    if os.path.isdir(policy_id) and os.path.isfile(os.path.join(policy_id, POLICY_FILE)):
+        return policy_id
+    folder = os.path.join(root, policy_id)
+    if policy_id in list_policy_ids(root):
+        return folder
+    known = ", ".join(list_policy_ids(root)) or "none"
+    raise NotFoundError(f"unknown policy {policy_id!r}; policies: {known}", root)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A loaded policy and every problem found while loading it."""
+
+    policy: Policy | None
+    problems: tuple[LoadError, ...]
+
+
+def check_policy(folder: str) -> Checked:
+    """Load a policy folder, collecting every problem in every file."""
+    problems: list[LoadError] = []
+    try:
+        head_doc = load_document(os.path.join(folder, POLICY_FILE))
+    except LoadError as exc:
+        return Checked(None, (exc,))
+    schema_errors = check_schema(head_doc, "policy")
+    if schema_errors:
+        return Checked(None, tuple(schema_errors))
+    head = build_policy(head_doc)
+    problems.extend(_check_head(head, head_doc, folder))
+    catalog = Catalog(head.fields)
+    known_sources = {s.id for s in head.sources}
+    snapshots: list[Snapshot] = []
+    for track in head.tracks:
+        track_dir = os.path.join(folder, track.id)
+        names = sorted(os.listdir(track_dir)) if os.path.isdir(track_dir) else []
+        for name in names:
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            try:
+                doc = load_document(os.path.join(track_dir, name))
+            except LoadError as exc:
+                problems.append(exc)
+                continue
+            found = check_schema(doc, "snapshot")
+            if found:
+                problems.extend(found)
+                continue
+            snap = build_snapshot(doc, track.id, head.sources, catalog)
+            problems.extend(check_snapshot(doc, snap, name, catalog, known_sources))
+            snapshots.append(snap)
+    snapshots.sort(key=lambda s: (s.effective, s.meta.id))
+    policy = build_policy(head_doc, tuple(snapshots))
+    problems.extend(_check_across(policy, catalog))
+    return Checked(policy, tuple(problems))
+
+
+def _check_head(head: Policy, doc: Document, folder: str) -> list[LoadError]:
+    found = []
+    name = os.path.basename(os.path.normpath(folder))
+    if head.id != name:
+        found.append(LoadError(f"policy id {head.id!r} differs from its folder name {name!r}",
+                               doc.name, *_pos(doc, ("policy", "id"))))
+    ids = [t.id for t in head.tracks]
+    for i, track in enumerate(head.tracks):
+        if track.extends and track.extends not in ids:
+            found.append(LoadError(f"track {track.id!r} extends unknown track {track.extends!r}; "
+                                   f"tracks: {', '.join(ids)}", doc.name,
+                                   *_pos(doc, ("tracks", i, "extends"))))
+    for entry in sorted(os.listdir(folder)):
+        if os.path.isdir(os.path.join(folder, entry)) and entry not in ids:
+            found.append(LoadError(f"folder {entry!r} is not a track declared in policy.yaml; "
+                                   f"tracks: {', '.join(ids)}", os.path.join(folder, entry)))
+    return found
+
+
+def _pos(doc: Document, path: tuple[str | int, ...]) -> tuple[int, int]:
+    pos = doc.source_map.locate(doc.data, path)
+    return (pos.line, pos.col) if pos else (0, 0)
+
+
+def _check_across(policy: Policy, catalog: Catalog) -> list[LoadError]:
+    found: list[LoadError] = []
+    seen: dict[str, Snapshot] = {}
+    for snap in policy.snapshots:
+        doc = snap.document
+        if snap.meta.id in seen:
+            found.append(LoadError(f"snapshot id {snap.meta.id!r} is also used by "
+                                   f"{seen[snap.meta.id].document.name}", doc.name,
+                                   *_pos(doc, ("snapshot", "id"))))
+        seen[snap.meta.id] = snap
+    for track in policy.tracks:
+        law = [s for s in policy.snapshots_of(track.id) if s.meta.status.is_law]
+        for older, newer in zip(law, law[1:]):
+            if older.meta.status.value == "in_force":
+                found.append(LoadError(
+                    f"status is in_force but {newer.meta.id!r} replaces it on {newer.effective}: "
+                    "mark it superseded", older.document.name,
+                    *_pos(older.document, ("snapshot", "status"))))
+        if not track.extends:
+            continue
+        for snap in policy.snapshots_of(track.id):
+            try:
+                base = rules_as_of(policy, snap.effective, track.extends)
+            except NotFoundError as exc:
+                found.append(LoadError(f"no base rules in force: {exc.message}",
+                                       snap.document.name))
+                continue
+            names = "+".join(s.meta.id for s in base.snapshots)
+            found.extend(overlay_problems(snap.document, snap.rules, base.tree.values, (),
+                                          catalog, names))
+    return found
+
+
+def load_policy(folder: str) -> Policy:
+    """Load a policy folder; any problem raises a `ValidationError` listing them all."""
+    checked = check_policy(folder)
+    if checked.problems or checked.policy is None:
+        raise ValidationError(checked.problems)
+    return checked.policy
+
+
+__all__ = ["SNAPSHOT_NAME", "load_policy", "check_policy", "policies_root", "overlay"]

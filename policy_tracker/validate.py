@@ -1,0 +1,237 @@
+"""Structure (JSON Schema) and meaning checks; builds model values from loaded documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from .catalog import ANNOTATION_KEYS, Catalog, text_of
+from .errors import LoadError
+from .model import (Dates, Document, FieldSpec, ItemKey, Path, Policy, Position, Snapshot,
+                    SnapshotMeta, Source, Status, Track, format_path)
+from .rules import WRAPPER_KEYS, is_wrapper, item_key, split_rules
+
+SNAPSHOT_NAME = re.compile(r"(\d{4}-\d\d-\d\d)(?:-[a-z0-9][a-z0-9-]*)?\.ya?ml\Z")
+SCHEMAS = ("policy", "snapshot")
+
+
+def schema_text(kind: str) -> str:
+    """The published JSON Schema of a file kind (`policy` or `snapshot`)."""
+    return resources.files("policy_tracker").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> Any:
+    import jsonschema  # only here: validation is the one user of it
+
+    schema = json.loads(schema_text(kind))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def problem(doc: Document, path: Path, message: str) -> LoadError:
+    """A `LoadError` located at `path` in `doc` (or at the file if the path is not found)."""
+    pos = doc.source_map.locate(doc.data, path) or Position(0, 0)
+    return LoadError(message, doc.name, pos.line, pos.col)
+
+
+def check_schema(doc: Document, kind: str) -> list[LoadError]:
+    """Every JSON Schema violation in `doc`, in document order, as one-line problems."""
+    found = []
+    for err in _validator(kind).iter_errors(doc.data):
+        path: Path = tuple(err.absolute_path)
+        found.append(problem(doc, path, _schema_message(err, path)))
+    return sorted(found, key=lambda e: (e.line, e.col, e.message))
+
+
+def _schema_message(err: Any, path: Path) -> str:
+    where = format_path(path) or "the top level"
+    if err.validator == "additionalProperties":
+        allowed = ", ".join(sorted(err.schema.get("properties", {})))
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"unknown key {extra[0]!r} in {where}; allowed: {allowed}"
+    if err.validator == "required":
+        return f"{where} is missing {err.message.split(' ')[0]}"
+    if err.validator == "minItems" and path and path[-1] == "sources":
+        return "every snapshot cites at least one source"
+    if err.validator == "enum":
+        return f"{where} must be one of: {', '.join(map(str, err.validator_value))}"
+    if err.validator == "pattern":
+        return f"{where} has the wrong form: {err.instance!r} (expected {err.validator_value})"
+    if err.validator == "type":
+        hint = " (quote it)" if err.validator_value == "string" else ""
+        return f"{where} must be of type {err.validator_value}{hint}"
+    return f"{where}: {err.message}"
+
+
+def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
+    """A `Policy` from a schema-valid policy.yaml document."""
+    data = doc.data
+    head = data["policy"]
+    return Policy(
+        id=head["id"], title=text_of(head["title"]), jurisdiction=head["jurisdiction"],
+        description=text_of(head["description"]),
+        tracks=tuple(Track(t["id"], text_of(t["title"]), t.get("extends", ""))
+                     for t in data["tracks"]),
+        fields=tuple(FieldSpec(f["path"], text_of(f["label"]), f.get("unit", ""),
+                               f.get("key", "id"), f.get("direction", "unknown"),
+                               f.get("ordered", False)) for f in data.get("fields", ())),
+        sources=tuple(build_source(s) for s in data.get("sources", ())),
+        snapshots=snapshots, notes=tuple(text_of(n) for n in head.get("notes", ())),
+        location=doc.name)
+
+
+def build_source(raw: dict[str, Any]) -> Source:
+    """A `Source` from its YAML mapping."""
+    return Source(raw["id"], text_of(raw["title"]), raw.get("url", ""),
+                  raw.get("publisher", ""), raw.get("date", ""))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def build_snapshot(doc: Document, track: str, policy_sources: tuple[Source, ...],
+                   catalog: Catalog) -> Snapshot:
+    """A `Snapshot` from a schema-valid snapshot document."""
+    head = doc.data["snapshot"]
+    dates = head["dates"]
+    inline = tuple(build_source(s) for s in head["sources"] if isinstance(s, dict))
+    named = tuple(s for s in policy_sources if s.id in head["sources"])
+    meta = SnapshotMeta(
+        id=head["id"], title=text_of(head["title"]),
+        dates=Dates(effective=dt.date.fromisoformat(dates["effective"]),
+                    approved=_date(dates.get("approved")),
+                    promulgated=_date(dates.get("promulgated")),
+                    published=_date(dates.get("published")), expires=_date(dates.get("expires"))),
+        status=Status(head["status"]), sources=named + inline,
+        document_number=head.get("document_number", ""),
+        issuers=tuple(text_of(i) for i in head.get("issuers", ())),
+        notes=tuple(text_of(n) for n in head.get("notes", ())))
+    return Snapshot(meta, track, split_rules(doc.data["rules"], catalog), doc)
+
+
+def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catalog,
+                   known_sources: set[str]) -> list[LoadError]:
+    """Meaning checks of one snapshot that need nothing but the snapshot and its policy."""
+    found: list[LoadError] = []
+    match = SNAPSHOT_NAME.match(file_name)
+    dates = snap.meta.dates
+    if match is None:
+        found.append(problem(doc, (), f"file name {file_name!r} must be YYYY-MM-DD[-slug].yaml"))
+    elif match.group(1) != dates.effective.isoformat():
+        found.append(problem(doc, ("snapshot", "dates", "effective"),
+                             f"file name date {match.group(1)} differs from the effective date "
+                             f"{dates.effective}"))
+    order = [("approved", dates.approved), ("promulgated", dates.promulgated),
+             ("effective", dates.effective)]
+    known = [(n, d) for n, d in order if d is not None]
+    for (name_a, a), (name_b, b) in zip(known, known[1:]):
+        if a > b:
+            found.append(problem(doc, ("snapshot", "dates", name_b),
+                                 f"dates out of order: {name_a} {a} is after {name_b} {b}"))
+    if dates.promulgated and dates.published and dates.published < dates.promulgated:
+        found.append(problem(doc, ("snapshot", "dates", "published"),
+                             f"dates out of order: published {dates.published} is before "
+                             f"promulgated {dates.promulgated}"))
+    if dates.expires and dates.expires <= dates.effective:
+        found.append(problem(doc, ("snapshot", "dates", "expires"),
+                             f"dates out of order: expires {dates.expires} is not after "
+                             f"effective {dates.effective}"))
+    for i, src in enumerate(doc.data["snapshot"]["sources"]):
+        if isinstance(src, str) and src not in known_sources:
+            found.append(problem(doc, ("snapshot", "sources", i),
+                                 f"unknown source {src!r}; declare it in policy.yaml sources"))
+    own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
+    found.extend(check_rules(doc, catalog, known_sources | own))
+    return found
+
+
+def check_rules(doc: Document, catalog: Catalog, known_sources: set[str]) -> list[LoadError]:
+    """Keyed lists have unique identities; wrappers and citations are well formed."""
+    return list(_walk_rules(doc, doc.data["rules"], ("rules",), catalog, known_sources))
+
+
+def _walk_rules(doc: Document, node: Any, path: Path, catalog: Catalog,
+                sources: set[str]) -> Iterator[LoadError]:
+    if isinstance(node, dict):
+        if "value" in node and any(k in node for k in ANNOTATION_KEYS):
+            for key in node:
+                if key not in WRAPPER_KEYS:
+                    yield problem(doc, path + (key,), f"unknown key {key!r} beside 'value' in "
+                                  f"{format_path(path)}; allowed: {', '.join(WRAPPER_KEYS)}")
+        if "cite" in node:
+            yield from _check_cite(doc, node["cite"], path + ("cite",), sources)
+        if is_wrapper(node):
+            yield from _walk_rules(doc, node["value"], path + ("value",), catalog, sources)
+            return
+        for key, value in node.items():
+            if key not in ANNOTATION_KEYS:
+                yield from _walk_rules(doc, value, path + (key,), catalog, sources)
+    elif isinstance(node, list):
+        yield from _check_identities(doc, node, path, catalog)
+        for i, item in enumerate(node):
+            yield from _walk_rules(doc, item, path + (i,), catalog, sources)
+
+
+def _check_identities(doc: Document, items: list[Any], path: Path,
+                      catalog: Catalog) -> Iterator[LoadError]:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return
+    rule_path = path[1:]
+    spec = catalog.spec(rule_path)
+    key = spec.key if spec else item_key(catalog, rule_path, items) or "id"
+    if not any(key in i for i in items) and spec is None:
+        return
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        ident = item.get(key)
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+            yield problem(doc, path + (i,), f"list item in {format_path(path)} has no {key!r}")
+        elif str(ident) in seen:
+            first = doc.source_map.locate(doc.data, path + (seen[str(ident)],))
+            yield problem(doc, path + (i, key), f"duplicate {key} {ident!r} in "
+                          f"{format_path(path)} (first at line {first.line if first else '?'})")
+        else:
+            seen[str(ident)] = i
+
+
+def _check_cite(doc: Document, cite: Any, path: Path, sources: set[str]) -> Iterator[LoadError]:
+    if not isinstance(cite, dict) or "source" not in cite:
+        yield problem(doc, path, "cite must be a mapping with 'source' (and 'article')")
+        return
+    for key in cite:
+        if key not in ("source", "article"):
+            yield problem(doc, path + (key,), f"unknown key {key!r} in cite; allowed: article, source")
+    if cite["source"] not in sources:
+        yield problem(doc, path + ("source",), f"citation names unknown source {cite['source']!r}")
+
+
+def overlay_problems(doc: Document, top: Any, base: Any, path: Path,
+                     catalog: Catalog, base_name: str) -> Iterator[LoadError]:
+    """Every mapping key of a regional overlay must exist in the base rules it extends."""
+    if isinstance(top, dict) and isinstance(base, dict):
+        for key, value in top.items():
+            if key in ANNOTATION_KEYS or key == "value":
+                continue
+            if key not in base:
+                yield problem(doc, ("rules",) + path + (key,),
+                              f"overlay path {format_path(path + (key,))!r} does not exist in "
+                              f"the base rules ({base_name})")
+            else:
+                yield from overlay_problems(doc, value, base[key], path + (key,), catalog,
+                                            base_name)
+    elif isinstance(top, list) and isinstance(base, list):
+        key = item_key(catalog, path, base)
+        if key is None or item_key(catalog, path, top) != key:
+            return
+        by_id = {str(i[key]): i for i in base}
+        for item in top:
+            if str(item[key]) in by_id:
+                yield from overlay_problems(doc, item, by_id[str(item[key])],
+                                            path + (ItemKey(key, str(item[key])),), catalog,
+                                            base_name)
+
