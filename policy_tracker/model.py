@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Union
 
+from .errors import PolicyTrackerError
+
 JSONValue = Any
 """A value of the JSON data model (str, int, float, bool, None, dict, list)."""
 
@@ -196,24 +198,31 @@ class SnapshotMeta:
 class SourceMap:
     """Line and column of every mapping key and list item, found without a second parse.
 
-    The loader records positions per container object; a lookup walks the data along a
-    path. The tree it refers to must not be copied or mutated.
+    A fresh parse records positions per container object (`marks`, keyed by `id()`); a map
+    read back from the cache records them per position path (`flat`). A lookup walks the
+    data along a path. The tree it refers to must not be copied or mutated.
     """
 
-    __slots__ = ("_marks",)
+    __slots__ = ("_marks", "_flat")
 
-    def __init__(self, marks: Mapping[int, tuple[object, Mapping[Any, tuple[int, int]]]]):
+    def __init__(self, marks: Mapping[int, tuple[object, Mapping[Any, tuple[int, int]]]],
+                 flat: Mapping[str, Any] | None = None) -> None:
         self._marks = marks
+        self._flat = flat
 
     def locate(self, data: JSONValue, path: Path) -> Position | None:
         """Position of the value at `path` (the nearest existing ancestor if it is absent)."""
-        found: tuple[int, int] | None = None
+        found: Any = None
         node = data
+        steps: list[str] = []
         for seg in path:
-            entry = self._marks.get(id(node))
             if isinstance(seg, ItemKey) and isinstance(node, list):
                 index = next((i for i, item in enumerate(node) if isinstance(item, dict)
                               and str(item.get(seg.key)) == seg.value), None)
+                if index is None and seg.key == "":
+                    index = next((i for i, item in enumerate(node)
+                                  if not isinstance(item, (dict, list))
+                                  and scalar_text(item) == seg.value), None)
                 if index is None:
                     break
                 seg = index
@@ -221,10 +230,49 @@ class SourceMap:
                 child = node[seg]
             except (KeyError, IndexError, TypeError):
                 break
-            if entry is not None and seg in entry[1]:
-                found = entry[1][seg]
+            steps.append(str(seg))
+            if self._flat is not None:
+                found = self._flat.get(_FLAT_SEP.join(steps), found)
+            else:
+                entry = self._marks.get(id(node))
+                if entry is not None and seg in entry[1]:
+                    found = entry[1][seg]
             node = child
         return Position(found[0], found[1]) if found else None
+
+    def flatten(self, data: JSONValue) -> dict[str, tuple[int, int]]:
+        """The position of every key and item by position path, for a cache."""
+        out: dict[str, tuple[int, int]] = {}
+        stack: list[tuple[Any, str]] = [(data, "")]
+        while stack:
+            node, prefix = stack.pop()
+            entry = self._marks.get(id(node))
+            items = node.items() if isinstance(node, dict) else enumerate(node) \
+                if isinstance(node, list) else ()
+            for key, child in items:
+                step = f"{prefix}{_FLAT_SEP}{key}" if prefix else str(key)
+                if entry is not None and key in entry[1]:
+                    out[step] = entry[1][key]
+                if isinstance(child, (dict, list)):
+                    stack.append((child, step))
+        return out
+
+    @classmethod
+    def from_flat(cls, flat: Mapping[str, Any]) -> SourceMap:
+        """A map read back from `flatten` output."""
+        return cls({}, flat)
+
+
+_FLAT_SEP = "\x1f"
+
+
+def scalar_text(value: JSONValue) -> str:
+    """A scalar as YAML would write it (`true`, `null`, `3`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 EMPTY_SOURCE_MAP = SourceMap({})
@@ -324,3 +372,28 @@ class Policy:
         """A source by id, from the snapshot's own list first, then the policy's."""
         pool = (snapshot.meta.sources if snapshot else ()) + self.sources
         return next((s for s in pool if s.id == source_id), None)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A file as it stood at one git commit: parsed, or the reason it could not be."""
+
+    commit: str
+    committed: dt.datetime
+    authored: dt.datetime
+    subject: str
+    path: str
+    blob: str
+    document: Document | None
+    error: PolicyTrackerError | None = None
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file added, removed, renamed or modified between two commits."""
+
+    status: str
+    old_path: str
+    new_path: str
+    old_blob: str = ""
+    new_blob: str = ""

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import NotFoundError
-from .model import Annotation, Citation, ItemKey, Path, Policy, RuleTree, Snapshot
+from .model import Annotation, Citation, ItemKey, Path, Policy, RuleTree, Snapshot, scalar_text
 
 WRAPPER_KEYS = ("value",) + ANNOTATION_KEYS
 
@@ -60,16 +60,8 @@ def _segment(item: Any, key: str | None, index: int) -> ItemKey | int:
     if key is not None and isinstance(item, dict):
         return ItemKey(key, str(item[key]))
     if isinstance(item, (str, int, float, bool)) or item is None:
-        return ItemKey("", _scalar_text(item))
+        return ItemKey("", scalar_text(item))
     return index
-
-
-def _scalar_text(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def annotation_of(node: Mapping[str, Any]) -> Annotation:
