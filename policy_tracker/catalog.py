@@ -49,8 +49,10 @@ class Catalog:
     def identity_key(self, list_path: Path, items: list[Any]) -> str | None:
         """The key that identifies the items of a list of mappings, or None if it has none."""
         spec = self.spec(list_path)
-        if not items or not all(isinstance(item, dict) for item in items):
+        if not items:
             return spec.key if spec and spec.key else None
+        if not all(isinstance(item, dict) for item in items):
+            return None
         candidates = (spec.key,) if spec and spec.key else GENERIC_KEYS
         for key in candidates:
             values = [item.get(key) for item in items]

@@ -210,9 +210,11 @@ class SourceMap:
         self._marks = marks
         self._flat = flat
 
-    def locate(self, data: JSONValue, path: Path) -> Position | None:
-        """Position of the value at `path` (the nearest existing ancestor if it is absent)."""
+    def locate(self, data: JSONValue, path: Path, exact: bool = False) -> Position | None:
+        """Position of the value at `path`; if it is absent, the nearest ancestor's (or None
+        when `exact`)."""
         found: Any = None
+        complete = True
         node = data
         steps: list[str] = []
         for seg in path:
@@ -224,11 +226,13 @@ class SourceMap:
                                   if not isinstance(item, (dict, list))
                                   and scalar_text(item) == seg.value), None)
                 if index is None:
+                    complete = False
                     break
                 seg = index
             try:
                 child = node[seg]
             except (KeyError, IndexError, TypeError):
+                complete = False
                 break
             steps.append(str(seg))
             if self._flat is not None:
@@ -238,6 +242,8 @@ class SourceMap:
                 if entry is not None and seg in entry[1]:
                     found = entry[1][seg]
             node = child
+        if exact and not complete:
+            return None
         return Position(found[0], found[1]) if found else None
 
     def flatten(self, data: JSONValue) -> dict[str, tuple[int, int]]:
@@ -397,3 +403,96 @@ class FileChange:
     new_path: str
     old_blob: str = ""
     new_blob: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two versions of the rules, explained and classified."""
+
+    path: Path
+    kind: ChangeKind
+    old: JSONValue
+    new: JSONValue
+    rule: str
+    direction: Direction
+    severity: Severity
+    label: Text
+    sentence: Text
+    fingerprint: str
+    unit: str = ""
+    area: Text = field(default_factory=Text)
+    citation: Citation | None = None
+    old_position: Position | None = None
+    new_position: Position | None = None
+    redline: tuple[tuple[str, str], ...] = ()
+    unconfirmed: bool = False
+
+    @property
+    def path_text(self) -> str:
+        """The machine path as text."""
+        return format_path(self.path)
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema diff`)."""
+        def pos(p: Position | None) -> dict[str, int] | None:
+            return {"line": p.line, "col": p.col} if p else None
+        return {"fingerprint": self.fingerprint, "path": path_to_json(self.path),
+                "path_text": self.path_text, "label": self.label.to_dict(),
+                "area": self.area.to_dict(), "kind": self.kind.value, "rule": self.rule,
+                "direction": self.direction.value, "severity": self.severity.value,
+                "old": self.old, "new": self.new, "unit": self.unit,
+                "sentence": self.sentence.to_dict(),
+                "citation": self.citation.to_dict() if self.citation else None,
+                "unconfirmed": self.unconfirmed,
+                "old_position": pos(self.old_position), "new_position": pos(self.new_position),
+                "redline": [list(seg) for seg in self.redline]}
+
+
+@dataclass(frozen=True)
+class Diff:
+    """All changes between two versions of the rules."""
+
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+    accepted: tuple[Change, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """How many changes of each direction and severity."""
+        out: dict[str, int] = {}
+        for change in self.changes:
+            for name in (change.direction.value, change.severity.value):
+                out[name] = out.get(name, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema diff`)."""
+        return {"old": self.old, "new": self.new, "counts": self.counts(),
+                "accepted": len(self.accepted),
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side of a comparison: named rule values and the files they were written in."""
+
+    name: str
+    tree: RuleTree
+    documents: tuple[tuple[Document, Path], ...] = ()
+
+    def locate(self, path: Path) -> Position | None:
+        """Where the value at `path` was written: the last document that has it exactly."""
+        for document, prefix in reversed(self.documents):
+            pos = document.source_map.locate(document.data, prefix + path, exact=True)
+            if pos is not None:
+                return pos
+        return None
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a renderer should write: language, colour, what to call the document."""
+
+    lang: str = "en"
+    color: bool = False
+    title: str = ""

@@ -18,8 +18,11 @@ POLICY_FILE = "policy.yaml"
 
 
 def bundled_root() -> str:
-    """The `policies/` folder installed with the package."""
-    return str(resources.files("policy_tracker").joinpath("_policies"))
+    """The `policies/` folder installed with the package (or beside it, in a source tree)."""
+    installed = str(resources.files("policy_tracker").joinpath("_policies"))
+    if os.path.isdir(installed):
+        return installed
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "policies")
 
 
 def policies_root(explicit: str | None = None, cwd: str | None = None) -> str:

@@ -1,0 +1,5 @@
+"""`python -m policy_tracker`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,246 @@
+"""The `policy-tracker` command: a thin shell over the API; the only module importing click."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+import traceback
+from typing import Any, Callable, NoReturn
+
+import click
+
+from . import __version__
+from .errors import InputError, PolicyTrackerError, ValidationError
+from .model import RenderOptions
+
+EXIT_CHANGES, EXIT_INPUT, EXIT_ENVIRONMENT = 1, 2, 3
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Shows every error once, as one line, with the exit statuses of the contract."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        if hasattr(signal, "SIGXFSZ"):
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit becomes EFBIG
+        debug = "--debug" in sys.argv[1:3]
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            _fail(f"{exc.format_message()}{hint}", EXIT_INPUT)
+        except click.Abort:
+            _fail("interrupted", 130)
+        except ValidationError as exc:
+            more = len(exc.problems) - 1
+            tail = f" (and {more} more problem{'s' if more > 1 else ''}; run " \
+                   "'policy-tracker validate')" if more else ""
+            _fail(f"{exc}{tail}", exc.exit_code)
+        except PolicyTrackerError as exc:
+            _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            _quiet_pipe_exit()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                _quiet_pipe_exit()
+            if debug:
+                traceback.print_exc()
+            _fail(f"{getattr(exc, 'filename', None) or '<io>'}: {exc.strerror or exc}",
+                  EXIT_ENVIRONMENT)
+        except Exception as exc:  # noqa: BLE001 - the contract: no traceback unless --debug
+            if debug:
+                traceback.print_exc()
+            _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+                  EXIT_ENVIRONMENT)
+
+
+def _quiet_pipe_exit() -> NoReturn:
+    # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(141)
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="policy-tracker")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.option("--policies", "policies_dir", metavar="DIR", envvar="POLICY_TRACKER_POLICIES",
+              help="Folder of policies (default: ./policies if present, else the bundled data).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, policies_dir: str | None) -> None:
+    """Track how a policy's rules change over time: validate, show, diff, timeline, report."""
+    ctx.obj = {"policies": policies_dir, "debug": debug}
+
+
+def policies_of(ctx: click.Context) -> str | None:
+    """The --policies folder given to the group."""
+    return ctx.find_root().obj.get("policies")  # type: ignore[no-any-return]
+
+
+def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> None:
+    """Write a result to a file (atomically) or to standard output."""
+    from .output import write_atomic, write_stdout
+
+    if output and output != "-":
+        write_atomic(output, text, inputs)
+    else:
+        write_stdout(text)
+
+
+def options_for(lang: str, output: str | None = None, title: str = "") -> RenderOptions:
+    """Render options; colour only when writing to a terminal and NO_COLOR is unset."""
+    to_tty = (not output or output == "-") and sys.stdout.isatty()
+    return RenderOptions(lang=lang, color=to_tty and "NO_COLOR" not in os.environ, title=title)
+
+
+def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format` with the choices the renderer registry has for `kind`."""
+    from .render import formats_for
+
+    return click.option("--format", "fmt", type=click.Choice(formats_for(kind)), default=default,
+                        show_default=True, help="Output format.")
+
+
+lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+                           show_default=True, help="Language of labels and sentences.")
+output_option = click.option("-o", "--output", metavar="FILE",
+                             help="Write to FILE (atomically) instead of standard output.")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli.main(prog_name="policy-tracker")
+
+
+def fail_status(diff_changes: Any, exit_code: bool, fail_on: tuple[str, ...]) -> int:
+    """1 when changes are found under --exit-code, or changes match --fail-on; else 0."""
+    changes = list(diff_changes)
+    if exit_code and changes:
+        return EXIT_CHANGES
+    for condition in fail_on:
+        if condition == "any" and changes:
+            return EXIT_CHANGES
+        if any(condition in (c.direction.value, c.severity.value) for c in changes):
+            return EXIT_CHANGES
+    return 0
+
+
+@cli.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.pass_context
+def list_command(ctx: click.Context, fmt: str) -> None:
+    """List policies, their tracks and snapshots with dates and status."""
+    from . import api
+    from .render import listing
+
+    policies = api.load_policies(policies_of(ctx))
+    emit(listing.render_policies(policies, fmt))
+
+
+@cli.command("show")
+@click.argument("policy", required=False)
+@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
+@click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
+              help="The date whose rules to show (YYYY-MM-DD).")
+@click.option("--include-drafts", is_flag=True, help="Let draft or announced rules count.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True, help="Output format.")
+@output_option
+@click.pass_context
+def show_command(ctx: click.Context, policy: str | None, track: str, as_of: str,
+                 include_drafts: bool, fmt: str, output: str | None) -> None:
+    """Show the rules in force on a date, naming the snapshots that apply."""
+    from . import api
+    from .render import listing, yaml
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    resolved = api.resolve(loaded, api.parse_date(as_of, "--as-of date"), track, include_drafts)
+    render = yaml.render_resolved if fmt == "yaml" else listing.render_resolved_json
+    emit(render(resolved, RenderOptions()), output)
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.pass_context
+def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
+    """Check policy folders or files; print every problem as path:line:col: message."""
+    from . import api
+
+    problems = api.check_paths(paths, policies_of(ctx))
+    for problem in problems:
+        click.echo(f"{problem.location() or '<input>'}: {problem.message}", err=True)
+    if problems:
+        count = len(problems)
+        click.echo(f"error: {count} problem{'s' if count > 1 else ''} found", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo("ok: no problems found")
+
+
+@cli.command("schema")
+@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff"]), default="snapshot")
+def schema_command(kind: str) -> None:
+    """Print the published JSON Schema of a file kind or of the JSON output."""
+    from .validate import schema_text
+
+    emit(schema_text(kind))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def rules_command(fmt: str) -> None:
+    """List the rule catalogue that classifies changes (ids, severities, sentences)."""
+    from .render import listing
+
+    emit(listing.render_rules(fmt))
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@format_option("diff", "text")
+@lang_option
+@output_option
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes.")
+@click.option("--fail-on", multiple=True,
+              type=click.Choice(["looser", "stricter", "major", "minor", "any"]),
+              help="Exit 1 when a change of this kind is found (repeatable).")
+@click.option("--only", multiple=True, metavar="GLOB", help="Keep changes under these paths.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Drop changes under these paths.")
+@click.option("--accept", "accept_file", metavar="FILE",
+              help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--config", "config_file", metavar="FILE",
+              help="YAML file overriding rule severities (severity: {rule-id: level}).")
+@click.option("--track", default="national", show_default=True,
+              help="Track for POLICY@DATE operands.")
+@click.option("--include-drafts", is_flag=True, help="Let drafts count in POLICY@DATE operands.")
+@click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
+@click.pass_context
+def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
+                 output: str | None, exit_code: bool, fail_on: tuple[str, ...],
+                 only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
+                 config_file: str | None, track: str, include_drafts: bool,
+                 repo_dir: str | None) -> None:
+    """Compare two versions: files, POLICY@DATE, snapshot ids or REF:path."""
+    from . import api
+    from .render import render
+
+    severities = api.read_severity_config(config_file) if config_file else None
+    accepted = api.read_accept_file(accept_file) if accept_file else None
+    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir)
+             for text in (old, new)]
+    diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities),
+                           api.Filters(only, exclude, accepted))
+    emit(render("diff", fmt, diff, options_for(lang, output)), output, (old, new))
+    sys.exit(fail_status(diff.changes, exit_code, fail_on))

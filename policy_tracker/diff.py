@@ -1,0 +1,300 @@
+"""`compare(old, new) -> Diff`: the only module that imports DeepDiff.
+
+An equality walk (C-speed `==` on sub-trees) prunes everything that did not change and
+matches list items by identity; DeepDiff compares what is left, with nothing hidden and no
+budget that could cut a result short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from .catalog import Catalog, text_of
+from .classify import Verdict, classify, sentence
+from .errors import DiffBudgetError
+from .model import (Annotation, Change, ChangeKind, Citation, Diff, Direction, ItemKey, Path,
+                    RuleTree, Severity, Text, Version, format_path, path_to_json, scalar_text)
+from .text import redline, wants_redline
+
+_DEEPDIFF_KINDS = {
+    "values_changed": ChangeKind.MODIFIED, "type_changes": ChangeKind.MODIFIED,
+    "dictionary_item_added": ChangeKind.ADDED, "iterable_item_added": ChangeKind.ADDED,
+    "dictionary_item_removed": ChangeKind.REMOVED, "iterable_item_removed": ChangeKind.REMOVED,
+}
+
+
+@dataclass(frozen=True)
+class _Raw:
+    kind: ChangeKind
+    path: Path
+    old: Any
+    new: Any
+
+
+def as_version(value: Version | RuleTree | Mapping[str, Any], name: str = "") -> Version:
+    """Accept a `Version`, a `RuleTree` or plain data as one side of a comparison."""
+    if isinstance(value, Version):
+        return value
+    if isinstance(value, RuleTree):
+        return Version(name, value)
+    return Version(name, RuleTree(value, {}))
+
+
+def compare(old: Version | RuleTree | Mapping[str, Any], new: Version | RuleTree | Mapping[str, Any],
+            catalog: Catalog | None = None,
+            severities: Mapping[str, Severity] | None = None) -> Diff:
+    """Every change between two versions of the rules, classified and explained."""
+    old_v, new_v = as_version(old, "old"), as_version(new, "new")
+    cat = catalog if catalog is not None else Catalog(generic=True)
+    raw: list[_Raw] = []
+    _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
+    raw = _pair_items(raw)
+    changed = {r.path for r in raw}
+    raw.extend(_citation_changes(old_v.tree, new_v.tree, changed))
+    builder = _Builder(old_v, new_v, cat, severities or {})
+    changes = sorted((builder.build(r) for r in raw),
+                     key=lambda c: (c.path_text, c.kind.value, c.fingerprint))
+    return Diff(old_v.name, new_v.name, tuple(changes))
+
+
+def _same(a: Any, b: Any) -> bool:
+    # `==` is C speed but calls 1, 1.0 and True equal; repr tells them apart.
+    return a is b or (type(a) is type(b) and a == b
+                      and (not isinstance(a, (dict, list)) or repr(a) == repr(b)))
+
+
+def _container_pair(a: Any, b: Any) -> bool:
+    return (type(a) is dict and type(b) is dict) or (type(a) is list and type(b) is list)
+
+
+def _walk(a: Any, b: Any, path: Path, cat: Catalog, out: list[_Raw]) -> None:
+    if type(a) is list:
+        a, b = _keyed(a, b, path, cat, out)
+        if type(a) is list:
+            _deep(a, b, path, out)
+            return
+    pending_old: dict[Any, Any] = {}
+    pending_new: dict[Any, Any] = {}
+    for key, old_value in a.items():
+        if key not in b:
+            pending_old[key] = old_value
+            continue
+        new_value = b[key]
+        if _same(old_value, new_value):
+            continue
+        if _container_pair(old_value, new_value):
+            _walk(old_value, new_value, path + (key,), cat, out)
+        else:
+            pending_old[key] = old_value
+            pending_new[key] = new_value
+    for key, new_value in b.items():
+        if key not in a:
+            pending_new[key] = new_value
+    if pending_old or pending_new:
+        _deep(pending_old, pending_new, path, out)
+
+
+def _keyed(a: list[Any], b: list[Any], path: Path, cat: Catalog,
+           out: list[_Raw]) -> tuple[Any, Any]:
+    """Lists as mappings by identity (or by scalar value); unchanged if positional."""
+    key = cat.identity_key(path, a)
+    if key is not None and (not b or cat.identity_key(path, b) == key):
+        old_map = {ItemKey(key, str(item[key])): item for item in a}
+        new_map = {ItemKey(key, str(item[key])): item for item in b}
+    elif _scalar_set(a) and _scalar_set(b):
+        old_map = {ItemKey("", scalar_text(item)): item for item in a}
+        new_map = {ItemKey("", scalar_text(item)): item for item in b}
+    else:
+        return a, b
+    spec = cat.spec(path)
+    if spec is not None and spec.ordered:
+        common = [k for k in old_map if k in new_map]
+        order = [k for k in new_map if k in old_map]
+        if common != order:
+            out.append(_Raw(ChangeKind.REORDERED, path, [k.value for k in common],
+                            [k.value for k in order]))
+    return old_map, new_map
+
+
+def _scalar_set(items: list[Any]) -> bool:
+    texts = [scalar_text(i) for i in items if not isinstance(i, (dict, list))]
+    return len(texts) == len(items) and len(set(texts)) == len(texts)
+
+
+def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
+    from deepdiff import DeepDiff  # only here: importing it costs ~0.2 s at start-up
+
+    result = DeepDiff(old, new, view="tree", ignore_order=False, ignore_private_variables=False,
+                      threshold_to_diff_deeper=0, verbose_level=2, ignore_string_type_changes=False,
+                      ignore_numeric_type_changes=False)
+    stats = result.get_stats()
+    if stats.get("MAX DIFF LIMIT REACHED") or stats.get("MAX PASS LIMIT REACHED"):
+        raise DiffBudgetError(f"the comparison reached a limit at {format_path(path) or 'the top'}"
+                              "; refusing to report a partial diff")
+    for report, levels in result.items():
+        kind = _DEEPDIFF_KINDS.get(report)
+        if kind is None:
+            raise DiffBudgetError(f"unexpected comparison result {report!r} at "
+                                  f"{format_path(path) or 'the top'}")
+        for level in levels:
+            rel = tuple(level.path(output_format="list"))
+            old_value = None if kind is ChangeKind.ADDED else level.t1
+            new_value = None if kind is ChangeKind.REMOVED else level.t2
+            out.append(_Raw(kind, path + rel, old_value, new_value))
+
+
+def _pair_items(raw: list[_Raw]) -> list[_Raw]:
+    """An item removed and added with the same content is a rename (same list) or a move."""
+    added = [r for r in raw if r.kind is ChangeKind.ADDED and r.path and
+             isinstance(r.path[-1], ItemKey) and r.path[-1].key]
+    removed = [r for r in raw if r.kind is ChangeKind.REMOVED and r.path and
+               isinstance(r.path[-1], ItemKey) and r.path[-1].key]
+    used: set[int] = set()
+    result = [r for r in raw if r not in added and r not in removed]
+    for gone in removed:
+        key = gone.path[-1]
+        assert isinstance(key, ItemKey)
+        match = None
+        for i, new in enumerate(added):
+            if i in used:
+                continue
+            new_key = new.path[-1]
+            assert isinstance(new_key, ItemKey)
+            same_parent = new.path[:-1] == gone.path[:-1]
+            if same_parent and new_key.key == key.key and _without(gone.old, key.key) == \
+                    _without(new.new, key.key) and new_key != key:
+                match = (i, _Raw(ChangeKind.RENAMED, new.path, key.value, new_key.value))
+            elif not same_parent and new_key == key and _same(gone.old, new.new):
+                match = (i, _Raw(ChangeKind.MOVED, new.path, format_path(gone.path[:-1]),
+                                 format_path(new.path[:-1])))
+            if match:
+                break
+        if match:
+            used.add(match[0])
+            result.append(match[1])
+        else:
+            result.append(gone)
+    result.extend(r for i, r in enumerate(added) if i not in used)
+    return result
+
+
+def _without(item: Any, key: str) -> Any:
+    return {k: v for k, v in item.items() if k != key} if isinstance(item, dict) else item
+
+
+def _citation_changes(old: RuleTree, new: RuleTree, changed: set[Path]) -> Iterator[_Raw]:
+    for path in sorted(set(old.annotations) & set(new.annotations), key=format_path):
+        a, b = old.annotations[path].citation, new.annotations[path].citation
+        if a != b and a is not None and b is not None and path not in changed:
+            yield _Raw(ChangeKind.MODIFIED, path, a, b)
+
+
+class _Builder:
+    """Turns raw differences into explained `Change` values."""
+
+    def __init__(self, old: Version, new: Version, cat: Catalog,
+                 severities: Mapping[str, Severity]) -> None:
+        self.old, self.new, self.cat, self.severities = old, new, cat, severities
+
+    def build(self, raw: _Raw) -> Change:
+        path = raw.path
+        spec = self.cat.spec(path)
+        is_item = bool(path) and isinstance(path[-1], (ItemKey, int))
+        list_spec = self.cat.spec(path[:-1]) if is_item else None
+        is_citation = isinstance(raw.old, Citation)
+        if is_citation:
+            old_value, new_value = raw.old.label(), raw.new.label()
+            verdict = Verdict("citation-changed", Direction.NEUTRAL,
+                              self.severities.get("citation-changed", Severity.EDITORIAL))
+        else:
+            old_value, new_value = raw.old, raw.new
+            verdict = classify(raw.kind, old_value, new_value, spec, list_spec, self.severities)
+        label = self._label(path, is_item and raw.kind in (ChangeKind.ADDED, ChangeKind.REMOVED))
+        unit = spec.unit if spec else ""
+        annotation = self._annotation(path, prefer_old=raw.kind is ChangeKind.REMOVED)
+        fingerprint = hashlib.sha256(json.dumps(
+            [verdict.rule, path_to_json(path), raw.kind.value, _jsonable(old_value),
+             _jsonable(new_value)], sort_keys=True, ensure_ascii=False,
+            default=str).encode("utf-8")).hexdigest()[:16]
+        return Change(
+            path=path, kind=raw.kind, old=_jsonable(old_value), new=_jsonable(new_value),
+            rule=verdict.rule, direction=verdict.direction, severity=verdict.severity,
+            label=label, sentence=sentence(verdict.rule, label, old_value, new_value, unit),
+            fingerprint=fingerprint, unit=unit, area=self._area(path),
+            citation=annotation.citation, old_position=self.old.locate(path),
+            new_position=self.new.locate(path),
+            redline=redline(raw.old, raw.new) if not is_citation and
+            raw.kind is ChangeKind.MODIFIED and wants_redline(raw.old, raw.new) else (),
+            unconfirmed=annotation.unconfirmed)
+
+    def _area(self, path: Path) -> Text:
+        if not path:
+            return Text("(top level)", "（顶层）")
+        spec = self.cat.spec(path[:1])
+        return spec.label if spec else Text(str(path[0]), str(path[0]))
+
+    def _label(self, path: Path, item_change: bool) -> Text:
+        """`Field (Item, Item)`; for a whole item, the list's label."""
+        field_path = path[:-1] if item_change else path
+        items = [self._title(path[: i + 1]) for i, seg in enumerate(field_path)
+                 if isinstance(seg, ItemKey) and seg.key]
+        texts = {}
+        for lang in ("en", "zh"):
+            last = next((seg for seg in reversed(field_path) if isinstance(seg, str)), "")
+            spec = self.cat.spec(field_path) if field_path else None
+            name = spec.label.get(lang) if spec else (last or "(top level)")
+            if lang == "zh":
+                context = "，".join(t.get(lang) for t in items)
+                texts[lang] = f"{name}（{context}）" if context else name
+            else:
+                context = ", ".join(t.get(lang) for t in items)
+                texts[lang] = f"{name} ({context})" if context else name
+        return Text(texts["en"], texts["zh"])
+
+    def _title(self, path: Path) -> Text:
+        seg = path[-1]
+        assert isinstance(seg, ItemKey)
+        for tree in (self.new.tree.values, self.old.tree.values):
+            item = _lookup(tree, path)
+            if isinstance(item, dict):
+                for key in ("title", "name", "label"):
+                    if key in item and isinstance(item[key], (str, dict)):
+                        return text_of(item[key])
+        return Text(seg.value, seg.value)
+
+    def _annotation(self, path: Path, prefer_old: bool) -> Annotation:
+        trees = (self.old.tree, self.new.tree) if prefer_old else (self.new.tree, self.old.tree)
+        for tree in trees:
+            for end in range(len(path), -1, -1):
+                found = tree.annotations.get(path[:end])
+                if found is not None and found.citation is not None:
+                    return found
+        return Annotation()
+
+
+def _lookup(data: Any, path: Path) -> Any:
+    node = data
+    for seg in path:
+        if isinstance(seg, ItemKey) and isinstance(node, list):
+            node = next((i for i in node if isinstance(i, dict) and seg.key
+                         and str(i.get(seg.key)) == seg.value), None)
+        elif isinstance(node, dict) and not isinstance(seg, int):
+            node = node.get(seg)
+        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
+            node = node[seg]
+        else:
+            return None
+    return node
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Citation):
+        return value.label()
+    return value

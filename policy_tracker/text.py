@@ -1,0 +1,104 @@
+"""Text helpers shared by the diff and the renderers: editorial equality, redlines, values."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+Redline = tuple[tuple[str, str], ...]
+"""Segments of a text edit: ("=", kept), ("-", deleted), ("+", inserted)."""
+
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile("[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+LONG_TEXT = 40
+
+
+def editorial_form(text: str) -> str:
+    """What is left of a text once whitespace, Unicode width (NFKC) and case are ignored."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def is_editorial(old: Any, new: Any) -> bool:
+    """Two different strings that differ only in whitespace, width or case."""
+    return isinstance(old, str) and isinstance(new, str) and old != new \
+        and editorial_form(old) == editorial_form(new)
+
+
+def _tokens(text: str) -> list[str]:
+    if _CJK.search(text):
+        return list(text)
+    return _WORDS.findall(text)
+
+
+def redline(old: str, new: str) -> Redline:
+    """A word-level (Latin scripts) or character-level (Chinese) redline of a text edit."""
+    a, b = _tokens(old), _tokens(new)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", "".join(b[j1:j2])))
+    return tuple(out)
+
+
+def wants_redline(old: Any, new: Any) -> bool:
+    """Long texts get a redline; short ones read better as old → new."""
+    return isinstance(old, str) and isinstance(new, str) and \
+        max(len(old), len(new)) >= LONG_TEXT
+
+
+_UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
+            "working days": "个工作日", "percent": "%", "%": "%", "times": "倍",
+            "age": "岁", "months per year": "个月/年", "days per year": "天/年", "CNY": "元"}
+_UNIT_EN = {"percent": "%", "times": "×"}
+
+
+def format_number(value: float | int) -> str:
+    """1000000 → 1,000,000; 0.5 → 0.5."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
+    """A value as a reader expects it: units, thousands separators, the right language."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, (int, float)):
+        number = format_number(value)
+        if not unit:
+            return number
+        if re.fullmatch(r"[A-Z]{3}", unit) and not (lang == "zh" and unit in _UNIT_ZH):
+            return f"{unit} {number}"
+        if lang == "zh":
+            return f"{number}{_UNIT_ZH.get(unit, ' ' + unit)}"
+        suffix = _UNIT_EN.get(unit, unit)
+        return f"{number}{suffix}" if suffix in ("%", "×") else f"{number} {suffix}"
+    if isinstance(value, dict):
+        if set(value) <= {"en", "zh"} and value:
+            text = value.get(lang) or value.get("en") or value.get("zh") or ""
+            return str(text)
+        title = value.get("title")
+        if isinstance(title, dict):
+            return format_value(title, "", lang)
+        return "; ".join(f"{k}: {format_value(v, '', lang)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(format_value(v, unit, lang) for v in value)
+    return str(value)
+
+
+def short(text: str, limit: int = 120) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
