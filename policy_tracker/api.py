@@ -17,7 +17,10 @@ from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Version
 from .rules import Resolved, rules_as_of, split_rules
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
+from .timeline import build_timeline, compare_tracks, field_history
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
+
+__all__ = ["build_timeline", "compare_tracks", "field_history"]
 
 DEFAULT_POLICY = "cn-permanent-residence"
 

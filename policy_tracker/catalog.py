@@ -87,3 +87,75 @@ def text_of(value: Any) -> Text:
     if isinstance(value, dict):
         return Text(str(value.get("en", "")), str(value.get("zh", "")))
     return Text(str(value or ""), "")
+
+
+def parse_path(text: str) -> Path:
+    """`a.b[id=x].c`, `a.b[x]` (any identity key), `a.b[3]` (a position) → a path."""
+    out: list[Any] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ".":
+            i += 1
+            continue
+        if ch == "[":
+            end = text.find("]", i)
+            if end < 0:
+                raise ValueError(f"unclosed '[' in path {text!r}")
+            inner = text[i + 1:end]
+            if inner.isdigit():
+                out.append(int(inner))
+            elif "=" in inner:
+                key, _, value = inner.partition("=")
+                out.append(ItemKey(key, value))
+            else:
+                out.append(ItemKey("*", inner))
+            i = end + 1
+            continue
+        if ch == '"':
+            end = i + 1
+            chunk = []
+            while end < n and text[end] != '"':
+                if text[end] == "\\" and end + 1 < n:
+                    end += 1
+                chunk.append(text[end])
+                end += 1
+            out.append("".join(chunk))
+            i = end + 1
+            continue
+        end = i
+        while end < n and text[end] not in ".[":
+            end += 1
+        out.append(text[i:end])
+        i = end
+    if not out:
+        raise ValueError("empty path")
+    return tuple(out)
+
+
+def lookup(data: Any, path: Path) -> tuple[bool, Any]:
+    """(found, value) at `path`; `[*=x]` items match any identity key equal to x."""
+    node = data
+    for seg in path:
+        if isinstance(seg, ItemKey) and isinstance(node, list):
+            node = next((item for item in node if _matches(item, seg)), _MISSING)
+        elif isinstance(seg, int) and isinstance(node, list):
+            node = node[seg] if seg < len(node) else _MISSING
+        elif isinstance(seg, str) and isinstance(node, dict):
+            node = node.get(seg, _MISSING)
+        else:
+            node = _MISSING
+        if node is _MISSING:
+            return False, None
+    return True, node
+
+
+_MISSING = object()
+
+
+def _matches(item: Any, seg: ItemKey) -> bool:
+    if isinstance(item, dict):
+        keys = GENERIC_KEYS if seg.key == "*" else (seg.key,)
+        return any(str(item.get(k)) == seg.value for k in keys if k in item)
+    return seg.key in ("", "*") and not isinstance(item, (dict, list)) and \
+        (str(item).lower() if isinstance(item, bool) else str(item)) == seg.value

@@ -188,7 +188,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
 
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff"]), default="snapshot")
+@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline"]),
+                default="snapshot")
 def schema_command(kind: str) -> None:
     """Print the published JSON Schema of a file kind or of the JSON output."""
     from .validate import schema_text
@@ -244,3 +245,137 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                            api.Filters(only, exclude, accepted))
     emit(render("diff", fmt, diff, options_for(lang, output)), output, (old, new))
     sys.exit(fail_status(diff.changes, exit_code, fail_on))
+
+
+def _date_or_none(text: str | None, what: str) -> Any:
+    from . import api
+
+    return api.parse_date(text, what) if text else None
+
+
+@cli.command("timeline")
+@click.argument("policy", required=False)
+@click.option("--track", "tracks", multiple=True, metavar="T",
+              help="Track to include (repeatable; 'all' for every track). Default: all.")
+@click.option("--since", metavar="DATE", help="Only events on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only events on or before DATE.")
+@click.option("--include-drafts", is_flag=True, help="Show drafts and announcements as events.")
+@format_option("timeline", "text")
+@lang_option
+@output_option
+@click.pass_context
+def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, ...],
+                     since: str | None, until: str | None, include_drafts: bool, fmt: str,
+                     lang: str, output: str | None) -> None:
+    """What changed, when and by which instrument, track by track."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
+                                  _date_or_none(until, "--until date"), include_drafts)
+    emit(render("timeline", fmt, timeline, options_for(lang, output)), output)
+
+
+@cli.command("history")
+@click.argument("policy")
+@click.argument("path")
+@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
+@click.option("--all-steps", is_flag=True, help="List every snapshot, not only changes.")
+@format_option("history", "text")
+@lang_option
+@output_option
+@click.pass_context
+def history_command(ctx: click.Context, policy: str, path: str, track: str, all_steps: bool,
+                    fmt: str, lang: str, output: str | None) -> None:
+    """The value of one field over time, e.g. eligibility.routes[investment].min_years."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    try:
+        history = api.field_history(loaded, path, track, all_steps)
+    except ValueError as exc:
+        raise InputError(f"bad path {path!r}: {exc}") from None
+    emit(render("history", fmt, history, options_for(lang, output)), output)
+
+
+@cli.command("compare")
+@click.argument("policy", required=False)
+@click.option("--track", required=True, help="The jurisdiction to compare.")
+@click.option("--against", default="national", show_default=True, help="The one to compare with.")
+@click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
+              help="The date on which to compare them.")
+@format_option("diff", "text")
+@lang_option
+@output_option
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the two differ.")
+@click.pass_context
+def compare_command(ctx: click.Context, policy: str | None, track: str, against: str,
+                    as_of: str, fmt: str, lang: str, output: str | None,
+                    exit_code: bool) -> None:
+    """How two jurisdictions' rules differed on a date."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    diff = api.compare_tracks(loaded, against, track, api.parse_date(as_of, "--as-of date"))
+    emit(render("diff", fmt, diff, options_for(lang, output)), output)
+    sys.exit(fail_status(diff.changes, exit_code, ()))
+
+
+@cli.command("export")
+@click.argument("policy", required=False)
+@format_option("timeline", "json")
+@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
+@click.option("--since", metavar="DATE", help="Only events on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only events on or before DATE.")
+@click.option("--include-drafts", is_flag=True, help="Include drafts and announcements.")
+@lang_option
+@output_option
+@click.pass_context
+def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tuple[str, ...],
+                   since: str | None, until: str | None, include_drafts: bool, lang: str,
+                   output: str | None) -> None:
+    """Export the timeline: json, jsonl, csv, timelinejs, ics or markdown."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
+                                  _date_or_none(until, "--until date"), include_drafts)
+    emit(render("timeline", fmt, timeline, RenderOptions(lang=lang)), output)
+
+
+@cli.command("report")
+@click.argument("policy", required=False)
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Where to write (default report.html or report.md; '-' for stdout).")
+@click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
+              help="Date of the 'rules in force' outline.")
+@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
+@click.option("--since", metavar="DATE", help="Only instruments on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only instruments on or before DATE.")
+@lang_option
+@click.pass_context
+def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str | None,
+                   as_of: str, tracks: tuple[str, ...], since: str | None, until: str | None,
+                   lang: str) -> None:
+    """Write the change report (report.html) and print a short summary."""
+    from . import api
+    from .render import render
+    from .report import build_report, summarize
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    report = build_report(loaded, as_of=api.parse_date(as_of, "--as-of date"),
+                          tracks=tracks or None, since=_date_or_none(since, "--since date"),
+                          until=_date_or_none(until, "--until date"))
+    target = output or ("report.html" if fmt == "html" else "report.md")
+    emit(render("report", fmt, report, RenderOptions(lang=lang)), target)
+    summary = summarize(report, lang)
+    if target == "-":
+        click.echo(summary, err=True)
+    else:
+        click.echo(f"{summary}\nwrote {target}")

@@ -496,3 +496,112 @@ class RenderOptions:
     lang: str = "en"
     color: bool = False
     title: str = ""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The git commit an event was read from."""
+
+    sha: str
+    committed: dt.datetime
+    authored: dt.datetime
+    subject: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form."""
+        return {"sha": self.sha, "committed": self.committed.isoformat(),
+                "authored": self.authored.isoformat(), "subject": self.subject}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a timeline: an instrument (or commit) and what it changed."""
+
+    id: str
+    track: str
+    date: dt.date
+    title: Text
+    changes: tuple[Change, ...]
+    snapshot: SnapshotMeta | None = None
+    previous: str = ""
+    base: tuple[str, ...] = ()
+    file: str = ""
+    commit: Commit | None = None
+    error: str = ""
+
+    @property
+    def is_law(self) -> bool:
+        """False for drafts and announcements (and for commits without a status)."""
+        return self.snapshot is None or self.snapshot.status.is_law
+
+    @property
+    def baseline(self) -> bool:
+        """The first snapshot of a track: nothing before it to compare with."""
+        return not self.previous and not self.base and not self.error and self.commit is None
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema timeline`)."""
+        return {"id": self.id, "track": self.track, "date": self.date.isoformat(),
+                "title": self.title.to_dict(),
+                "snapshot": self.snapshot.to_dict() if self.snapshot else None,
+                "previous": self.previous or None, "base": list(self.base),
+                "baseline": self.baseline, "file": self.file,
+                "commit": self.commit.to_dict() if self.commit else None,
+                "error": self.error or None, "changes": [c.to_dict() for c in self.changes]}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The ordered events of one policy (or one file's git history)."""
+
+    policy: str
+    title: Text
+    tracks: tuple[str, ...]
+    events: tuple[Event, ...]
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema timeline`)."""
+        return {"policy": self.policy, "title": self.title.to_dict(), "tracks": list(self.tracks),
+                "since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None,
+                "events": [e.to_dict() for e in self.events]}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One value of a field at one snapshot."""
+
+    date: dt.date
+    snapshot: str
+    title: Text
+    value: JSONValue
+    present: bool
+    citation: Citation | None
+    status: str = ""
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"date": self.date.isoformat(), "snapshot": self.snapshot,
+                "title": self.title.to_dict(), "value": self.value, "present": self.present,
+                "citation": self.citation.to_dict() if self.citation else None,
+                "status": self.status}
+
+
+@dataclass(frozen=True)
+class FieldHistory:
+    """The values one field took over time."""
+
+    policy: str
+    track: str
+    path: Path
+    label: Text
+    unit: str
+    steps: tuple[Step, ...]
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"policy": self.policy, "track": self.track, "path": path_to_json(self.path),
+                "path_text": format_path(self.path), "label": self.label.to_dict(),
+                "unit": self.unit, "steps": [s.to_dict() for s in self.steps]}

@@ -85,6 +85,8 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
         if lang == "zh":
             return f"{number}{_UNIT_ZH.get(unit, ' ' + unit)}"
         suffix = _UNIT_EN.get(unit, unit)
+        if value == 1 and suffix.endswith("s") and suffix[:-1] in ("year", "month", "day"):
+            suffix = suffix[:-1]
         return f"{number}{suffix}" if suffix in ("%", "×") else f"{number} {suffix}"
     if isinstance(value, dict):
         if set(value) <= {"en", "zh"} and value:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable
 
-_MODULES = {
-    "text": "text", "markdown": "markdown", "json": "json", "jsonl": "jsonl", "csv": "csv",
-    "html": "html", "timelinejs": "timelinejs", "ics": "ics", "github": "github",
+_MODULES: dict[str, tuple[str, ...]] = {
+    "text": ("text",), "markdown": ("markdown", "report_markdown"), "json": ("json",),
+    "jsonl": ("jsonl",), "csv": ("csv",), "html": ("html",), "timelinejs": ("timelinejs",),
+    "ics": ("ics",), "github": ("github",),
 }
 
 
@@ -22,12 +23,17 @@ def formats_for(kind: str) -> tuple[str, ...]:
 
 
 def _renderer(name: str, kind: str) -> Callable[..., str] | None:
-    try:
-        module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
-    except ModuleNotFoundError:
-        return None
-    found = getattr(module, f"render_{kind}", None)
-    return found if callable(found) else None
+    for module_name in _MODULES[name]:
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module_name}":
+                raise
+            continue
+        found = getattr(module, f"render_{kind}", None)
+        if callable(found):
+            return found  # type: ignore[no-any-return]
+    return None
 
 
 def render(kind: str, fmt: str, value: Any, options: Any) -> str:

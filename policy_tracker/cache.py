@@ -1,0 +1,112 @@
+"""A content-addressed cache of parsed documents, so a history is parsed once per blob.
+
+An entry is keyed by the git blob id (the sha of the exact bytes) and by `LOADER_VERSION`,
+and holds `{"data": ..., "marks": SourceMap.flatten(data)}` as JSON, which reads back far
+faster than YAML parses. Only documents that parsed are stored. The cache is an
+optimisation: it may be deleted at any time, unreadable or corrupt entries are ignored (and
+rewritten), and a failure to write one never fails a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Document, SourceMap
+
+LOADER_VERSION = "1"
+"""Bump whenever `load.parse_document` could return something else for the same bytes."""
+
+CACHE_ENV = "POLICY_TRACKER_CACHE_DIR"
+_BLOB = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
+
+
+def default_cache_dir() -> str:
+    """`$POLICY_TRACKER_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-tracker`, else ~/.cache."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return explicit
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "policy-tracker")
+
+
+def _loader_key() -> str:
+    # The two YAML back-ends differ on a few hostile inputs, so they never share entries.
+    backend = "pure" if os.environ.get("POLICY_TRACKER_YAML") == "pure" else "auto"
+    return f"v{LOADER_VERSION}-{backend}"
+
+
+@dataclass(frozen=True)
+class DocumentCache:
+    """Parsed documents by blob id, under `directory`; does nothing when not `enabled`."""
+
+    directory: str
+    enabled: bool = True
+
+    @classmethod
+    def default(cls, enabled: bool = True) -> DocumentCache:
+        """The cache in the user's cache directory (`enabled=False` for `--no-cache`)."""
+        return cls(default_cache_dir(), enabled)
+
+    def entry_path(self, blob: str) -> str | None:
+        """Where the entry for `blob` lives; None for an id that is not a full blob id."""
+        if not _BLOB.match(blob):
+            return None
+        return os.path.join(self.directory, _loader_key(), blob[:2], blob[2:] + ".json")
+
+    def get(self, blob: str, name: str) -> Document | None:
+        """The cached document for `blob`, named `name`; None when absent or unusable."""
+        path = self.entry_path(blob) if self.enabled else None
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                entry = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not _well_formed(entry):
+            return None
+        return Document(name, entry["data"], SourceMap.from_flat(entry["marks"]))
+
+    def put(self, blob: str, document: Document) -> None:
+        """Store a freshly parsed document; errors are swallowed (the cache is optional)."""
+        path = self.entry_path(blob) if self.enabled else None
+        if path is None or not isinstance(document.data, dict):
+            return
+        try:
+            marks = document.source_map.flatten(document.data)
+            text = json.dumps({"data": document.data, "marks": marks}, separators=(",", ":"))
+            _write_atomically(path, text.encode("ascii"))
+        except (OSError, ValueError, TypeError, RecursionError):
+            return
+
+
+def _well_formed(entry: Any) -> bool:
+    # A cheap shape check: a damaged entry must read as a miss, not crash a renderer later.
+    if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)
+            and isinstance(entry.get("marks"), dict)):
+        return False
+    return all(type(v) is list and len(v) == 2 for v in entry["marks"].values())
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Temp file in the same folder, then os.replace: readers see the old entry or the new."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,177 @@
+"""Git refs, ranges, `REF:path` operands and repository paths, checked before git sees them.
+
+Pure text rules with no git access, so they can be tested exhaustively and used by the CLI
+before GitPython is imported. A ref is an allowlisted name or hex id with optional `~N` /
+`^N` suffixes; everything else git would accept (reflogs, peels, `:path`, options) is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .errors import BadRefError, InputError
+
+POLICY_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_REF_LENGTH = 256
+
+_HEX = re.compile(r"(?:[0-9a-fA-F]{4,40}|[0-9a-fA-F]{64})\Z")
+_NULL = re.compile(r"(?:0{40}|0{64})\Z")
+# ASCII only, and none of git's revision syntax: `$`, `(`, quotes, `{`, `\`, `*` never pass.
+_NAME_CHARS = re.compile(r"[A-Za-z0-9._/+@#=,-]+\Z")
+_SUFFIX = re.compile(r"(?:[~^][0-9]{0,6})*\Z")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+@dataclass(frozen=True)
+class RevRange:
+    """Commits after `old` up to `new`; `old` is "" for the whole history of `new`.
+
+    With `merge_base`, the lower bound is the merge base of `old` and `new` (`A...B`).
+    """
+
+    old: str
+    new: str
+    merge_base: bool = False
+
+
+def _refuse(ref: str, why: str) -> BadRefError:
+    return BadRefError(f"refused ref {ref!r}: {why}")
+
+
+def _check_syntax(ref: str) -> None:
+    """The forbidden forms, each with its own explanation."""
+    if not ref:
+        raise BadRefError("empty ref: name a branch, tag or commit")
+    if len(ref) > MAX_REF_LENGTH:
+        raise _refuse(ref[:40] + "...", f"longer than {MAX_REF_LENGTH} characters")
+    if "\0" in ref:
+        raise _refuse(ref, "contains a NUL character")
+    if ref.startswith("-"):
+        raise _refuse(ref, "starts with '-' (it would be read as an option)")
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in ref):
+        raise _refuse(ref, "contains control characters")
+    if any(ch.isspace() for ch in ref):
+        raise _refuse(ref, "contains whitespace")
+    if ".." in ref:
+        raise _refuse(ref, "contains '..': give a range (A..B) where a range is asked for")
+    if "@{" in ref:
+        raise _refuse(ref, "reflog forms (@{...}) depend on one machine's history: "
+                           "name a branch, tag or commit")
+    if ":" in ref:
+        raise _refuse(ref, "contains ':' (REF:path names a file, not a commit)")
+    if "^{" in ref:
+        raise _refuse(ref, "peel forms (^{...}) are not accepted: name the commit")
+
+
+def _check_name(ref: str, name: str) -> None:
+    """The name part follows git check-ref-format, with a narrower (ASCII) alphabet."""
+    if not _NAME_CHARS.match(name):
+        raise _refuse(ref, "only ASCII letters, digits and . _ / + @ # = , - are accepted "
+                           "in ref names")
+    if name == "@":
+        raise _refuse(ref, "'@' is shorthand git accepts but this tool does not: use HEAD")
+    if name.endswith((".", "/")) or name.startswith("/") or "//" in name:
+        raise _refuse(ref, "not a valid ref name (empty part, or ends with '.' or '/')")
+    for part in name.split("/"):
+        if part.startswith(".") or part.endswith(".lock"):
+            raise _refuse(ref, "no part of a ref name may start with '.' or end with '.lock'")
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """The name or hex id, and the `~N`/`^N` suffix (may be "")."""
+    cut = min((i for i in (ref.find("~"), ref.find("^")) if i >= 0), default=len(ref))
+    return ref[:cut], ref[cut:]
+
+
+def check_ref(ref: str) -> str:
+    """`ref` unchanged if it is a plain ref with optional `~N`/`^N`; BadRefError otherwise."""
+    _check_syntax(ref)
+    name, suffix = split_ref(ref)
+    if not name:
+        raise _refuse(ref, "starts with '~' or '^': name a branch, tag or commit first")
+    if not _SUFFIX.match(suffix):
+        raise _refuse(ref, "only ~N and ^N may follow a name (N a number)")
+    _check_name(ref, name)
+    return ref
+
+
+def is_hex(name: str) -> bool:
+    """Whether `name` could be an abbreviated or full commit id."""
+    return bool(_HEX.match(name))
+
+
+def is_null(name: str) -> bool:
+    """Whether `name` is the all-zeros id git uses for "no commit"."""
+    return bool(_NULL.match(name))
+
+
+def parse_range(text: str) -> RevRange:
+    """`A..B`, `A...B` (from the merge base), `A..`, `..B` (missing side = HEAD) or `A`."""
+    if text.startswith("-"):
+        raise _refuse(text, "starts with '-' (it would be read as an option)")
+    sep = "..." if "..." in text else ".." if ".." in text else ""
+    if not sep:
+        return RevRange("", check_ref(text))
+    old, _, new = text.partition(sep)
+    if not old and not new:
+        raise BadRefError(f"refused range {text!r}: name at least one side")
+    if ".." in old or ".." in new:
+        raise BadRefError(f"refused range {text!r}: only A..B or A...B")
+    return RevRange(check_ref(old or "HEAD"), check_ref(new or "HEAD"), sep == "...")
+
+
+def parse_operand(text: str) -> tuple[str, str] | None:
+    """(ref, path) for a `REF:path` operand; None for anything that is a path on disk.
+
+    An existing file or folder always wins, and so do absolute, `./`, `../` and Windows drive
+    paths (`C:\\x.yaml`). The ref part must pass `check_ref`.
+    """
+    if ":" not in text or os.path.exists(text):
+        return None
+    if text.startswith(("/", "./", "../", "\\", "~")) or _DRIVE.match(text):
+        return None
+    if os.name == "nt" and len(text) > 1 and text[1] == ":" and text[0].isalpha():
+        return None
+    ref, _, path = text.partition(":")
+    if not ref:
+        raise BadRefError(f"refused operand {text!r}: ':path' reads git's index; "
+                          "name a commit, as in HEAD:path")
+    if not path:
+        raise BadRefError(f"refused operand {text!r}: name a file after ':'")
+    try:
+        check_ref(ref)
+    except BadRefError as exc:
+        raise BadRefError(f"{exc.message} (if you meant a file, it does not exist)") from None
+    return ref, path
+
+
+def repo_path(path: str) -> str:
+    """`path` relative to the top of the repository, normalised; "" for the top itself."""
+    if "\0" in path:
+        raise InputError(f"path {escape_path(path)!r} contains a NUL character")
+    norm = posixpath.normpath(path.replace(os.sep, "/")) if path else "."
+    if norm.startswith("/") or norm == ".." or norm.startswith("../"):
+        raise InputError(f"path {escape_path(path)!r} must be inside the repository, "
+                         "relative to its top folder")
+    return "" if norm == "." else norm
+
+
+def is_policy_file(path: str) -> bool:
+    """Whether a path names a YAML or JSON file."""
+    return path.lower().endswith(POLICY_SUFFIXES)
+
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def escape_path(path: str) -> str:
+    """A path as text that can be printed: undecodable bytes as \\xNN, controls escaped."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte produces
+        raw = path.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
