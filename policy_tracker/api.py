@@ -282,7 +282,9 @@ def _check_target(target: str) -> list[LoadError]:
         return [p for p in check_policy(head).problems
                 if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
     try:
-        side_of_file(target)
+        doc = load_document(target)
+        if isinstance(doc.data, dict) and "snapshot" in doc.data:
+            parse_snapshot(doc)
     except ValidationError as exc:
         return list(exc.problems)
     except LoadError as exc:

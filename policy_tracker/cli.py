@@ -30,7 +30,8 @@ class Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
         if hasattr(signal, "SIGXFSZ"):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit becomes EFBIG
-        debug = "--debug" in sys.argv[1:3]
+        argv = list(args[0]) if args and args[0] is not None else sys.argv[1:]
+        debug = "--debug" in argv[:2]
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as exc:

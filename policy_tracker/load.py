@@ -159,7 +159,8 @@ class _Builder:
                 raise self.fail(key_node, f"duplicate key {key!r} (first at line {marks[key][0]})")
             if key == "<<" and not key_node.style:
                 raise self.fail(key_node, "merge keys (<<) are not allowed: write the values out")
-            mark = key_node.start_mark
+            # A scalar is located at its value, a block at its key.
+            mark = (value_node if type(value_node) is ScalarNode else key_node).start_mark
             marks[key] = (mark.line + 1, mark.column + 1)
             out[key] = self.build(value_node, depth + 1)
         self.marks[id(out)] = (out, marks)

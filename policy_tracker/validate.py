@@ -42,9 +42,24 @@ def check_schema(doc: Document, kind: str) -> list[LoadError]:
     """Every JSON Schema violation in `doc`, in document order, as one-line problems."""
     found = []
     for err in _validator(kind).iter_errors(doc.data):
+        err = _most_specific(err)
         path: Path = tuple(err.absolute_path)
-        found.append(problem(doc, path, _schema_message(err, path)))
+        if err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            found.append(problem(doc, path + (extra[0],), _schema_message(err, path)))
+        else:
+            found.append(problem(doc, path, _schema_message(err, path)))
     return sorted(found, key=lambda e: (e.line, e.col, e.message))
+
+
+def _most_specific(err: Any) -> Any:
+    """For `oneOf` failures, the branch of the right type that got furthest."""
+    while err.validator in ("oneOf", "anyOf") and err.context:
+        typed = [e for e in err.context if e.validator != "type"]
+        if not typed:
+            break
+        err = max(typed, key=lambda e: len(e.absolute_path))
+    return err
 
 
 def _schema_message(err: Any, path: Path) -> str:
