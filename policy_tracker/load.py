@@ -272,7 +272,10 @@ def read_bytes(path: str) -> bytes:
     except OSError as exc:
         raise EnvironmentFailure(f"cannot read: {exc.strerror}", path) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise LoadError("is a directory, not a file", path)
+        if not stat.S_ISREG(mode):
             raise LoadError("not a regular file", path)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)
