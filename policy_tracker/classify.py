@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .model import ChangeKind, Direction, FieldSpec, Severity, Text
-from .text import format_value, is_editorial
+from .text import format_value, is_editorial, wants_redline
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "{label} added: {new}.", "新增{label}：{new}。"),
     Rule("value-removed", _m, "A value or item was removed where the catalogue gives no "
          "direction.", "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("type-changed", _m, "A value changed type only (for example a number became text).",
-         "{label} changed type from {old} to {new}.", "{label}的类型由{old}变为{new}。"),
+    Rule("type-changed", _m, "A value changed its type (for example text became a number).",
+         "{label} changed from {old} to {new}.", "{label}由{old}改为{new}。"),
     Rule("text-edited", _m, "A long text was reworded.",
          "{label} reworded.", "{label}措辞修改。"),
     Rule("editorial-edit", _e, "Only whitespace, character width or letter case changed.",
@@ -68,6 +69,10 @@ class Verdict:
     rule: str
     direction: Direction
     severity: Severity
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
 
 
 def _number(value: Any) -> bool:
@@ -118,16 +123,15 @@ def _rule_id(kind: ChangeKind, old: Any, new: Any, spec: FieldSpec | None,
     if kind is ChangeKind.REORDERED:
         return "items-reordered"
     if kind is ChangeKind.MODIFIED:
-        if _number(old) and _number(new):
+        if _number(old) and _number(new) and old != new:
             if ranked:
                 return "threshold-raised" if new > old else "threshold-lowered"
             return "value-changed"
-        if type(old) is not type(new) and old is not None and new is not None \
-                and str(old) == str(new):
+        if type(old) is not type(new) and _scalar(old) and _scalar(new):
             return "type-changed"
         if is_editorial(old, new):
             return "editorial-edit"
-        if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) >= 40:
+        if wants_redline(old, new):
             return "text-edited"
         return "value-changed"
     adding = kind is ChangeKind.ADDED
@@ -153,7 +157,11 @@ def sentence(rule: str, label: Text, old: Any, new: Any, unit: str) -> Text:
 
 def _show(value: Any, unit: str, lang: str, rule: str) -> str:
     if rule == "type-changed":
-        return {"str": "text", "int": "number", "float": "number", "bool": "yes/no",
-                "NoneType": "empty"}.get(type(value).__name__, type(value).__name__)
+        kinds = {"str": ("text", "文本"), "int": ("whole number", "整数"),
+                 "float": ("decimal number", "小数"), "bool": ("true/false", "布尔值"),
+                 "NoneType": ("empty", "空值")}
+        kind = kinds.get(type(value).__name__, (type(value).__name__,) * 2)
+        shown = json.dumps(value, ensure_ascii=False)
+        return f"{shown} ({kind[0]})" if lang == "en" else f"{shown}（{kind[1]}）"
     text = format_value(value, unit, lang)
     return text if len(text) <= 160 else text[:159] + "…"

@@ -237,15 +237,22 @@ class _Builder:
         return spec.label if spec else Text(str(path[0]), str(path[0]))
 
     def _label(self, path: Path, item_change: bool) -> Text:
-        """`Field (Item, Item)`; for a whole item, the list's label."""
+        """`Field (Item, Item)`; for a whole item added or removed, the list's label."""
         field_path = path[:-1] if item_change else path
-        items = [self._title(path[: i + 1]) for i, seg in enumerate(field_path)
+        named = field_path
+        while named and isinstance(named[-1], (ItemKey, int)):
+            named = named[:-1]
+        items = [self._title(field_path[: i + 1]) for i, seg in enumerate(field_path)
                  if isinstance(seg, ItemKey) and seg.key]
+        language = ""
+        if named and named[-1] in ("en", "zh") and self.cat.spec(named) is None:
+            language, named = str(named[-1]), named[:-1]
+        spec = self.cat.spec(named) if named else None
         texts = {}
         for lang in ("en", "zh"):
-            last = next((seg for seg in reversed(field_path) if isinstance(seg, str)), "")
-            spec = self.cat.spec(field_path) if field_path else None
-            name = spec.label.get(lang) if spec else (last or "(top level)")
+            name = spec.label.get(lang) if spec else (str(named[-1]) if named else "(top level)")
+            if language:
+                name += _LANGUAGE_NAMES[(language, lang)]
             if lang == "zh":
                 context = "，".join(t.get(lang) for t in items)
                 texts[lang] = f"{name}（{context}）" if context else name
@@ -273,6 +280,10 @@ class _Builder:
                 if found is not None and found.citation is not None:
                     return found
         return Annotation()
+
+
+_LANGUAGE_NAMES = {("en", "en"): " (English)", ("zh", "en"): " (Chinese)",
+                   ("en", "zh"): "（英文）", ("zh", "zh"): "（中文）"}
 
 
 def _lookup(data: Any, path: Path) -> Any:

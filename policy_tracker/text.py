@@ -50,9 +50,11 @@ def redline(old: str, new: str) -> Redline:
 
 
 def wants_redline(old: Any, new: Any) -> bool:
-    """Long texts get a redline; short ones read better as old → new."""
-    return isinstance(old, str) and isinstance(new, str) and \
-        max(len(old), len(new)) >= LONG_TEXT
+    """Long texts get a redline; short ones read better as old → new (Chinese is denser)."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return False
+    limit = LONG_TEXT // 2 if _CJK.search(old + new) else LONG_TEXT
+    return max(len(old), len(new)) >= limit
 
 
 _UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
