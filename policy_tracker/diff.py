@@ -100,8 +100,10 @@ def _walk(a: Any, b: Any, path: Path, cat: Catalog, out: list[_Raw]) -> None:
 def _keyed(a: list[Any], b: list[Any], path: Path, cat: Catalog,
            out: list[_Raw]) -> tuple[Any, Any]:
     """Lists as mappings by identity (or by scalar value); unchanged if positional."""
-    key = cat.identity_key(path, a)
-    if key is not None and (not b or cat.identity_key(path, b) == key):
+    key_a = cat.identity_key(path, a) if a else None
+    key_b = cat.identity_key(path, b) if b else None
+    key = key_a if not b else key_b if not a else (key_a if key_a == key_b else None)
+    if key is not None:
         old_map = {ItemKey(key, str(item[key])): item for item in a}
         new_map = {ItemKey(key, str(item[key])): item for item in b}
     elif _scalar_set(a) and _scalar_set(b):
