@@ -112,10 +112,14 @@ def path_to_json(path: Path) -> list[JSONValue]:
 
 @dataclass(frozen=True)
 class Position:
-    """A 1-based line and column in a source file."""
+    """A 1-based line and column in a source file (named when known)."""
 
     line: int
     col: int
+    file: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}" if self.file else f"{self.line}:{self.col}"
 
 
 @dataclass(frozen=True)
@@ -434,8 +438,8 @@ class Change:
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form (see `policy-tracker schema diff`)."""
-        def pos(p: Position | None) -> dict[str, int] | None:
-            return {"line": p.line, "col": p.col} if p else None
+        def pos(p: Position | None) -> dict[str, JSONValue] | None:
+            return {"file": p.file, "line": p.line, "col": p.col} if p else None
         return {"fingerprint": self.fingerprint, "path": path_to_json(self.path),
                 "path_text": self.path_text, "label": self.label.to_dict(),
                 "area": self.area.to_dict(), "kind": self.kind.value, "rule": self.rule,
@@ -485,7 +489,7 @@ class Version:
         for document, prefix in reversed(self.documents):
             pos = document.source_map.locate(document.data, prefix + path, exact=True)
             if pos is not None:
-                return pos
+                return Position(pos.line, pos.col, document.name)
         return None
 
 

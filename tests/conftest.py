@@ -45,7 +45,8 @@ def run_cli() -> Callable[..., Any]:
 
     def invoke(*args: str, input: str | None = None) -> Any:
         runner = CliRunner()
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False,
+                             prog_name="policy-tracker")
     return invoke
 
 

@@ -80,16 +80,16 @@ def _reversed(value: Any) -> Any:
 def _canonical(value: Any) -> Any:
     """Sorted keys; keyed and scalar lists as sets, as the diff reads them."""
     if isinstance(value, dict):
-        return sorted((k, _canonical(v)) for k, v in value.items())
+        return ("dict", sorted((k, _canonical(v)) for k, v in value.items()))
     if isinstance(value, list):
         texts = [repr(_canonical(v)) for v in value]
         ids = [v.get("id") for v in value if isinstance(v, dict)]
         if value and len(ids) == len(value) and len(set(map(str, ids))) == len(ids):
-            return sorted(texts)
+            return ("list", sorted(texts))
         scalar = all(not isinstance(v, (dict, list)) for v in value)
         if scalar and len(set(map(_text, value))) == len(value):
-            return sorted((_text(v), repr(v)) for v in value)
-        return texts
+            return ("list", sorted((_text(v), repr(v)) for v in value))
+        return ("list", texts)
     return (type(value).__name__, value)
 
 

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
-from ..model import Change, Diff, Direction, RenderOptions
-from .common import SYMBOLS, by_area, summary, word
+import unicodedata
+
+from ..model import (
+    Change,
+    Diff,
+    Direction,
+    Event,
+    FieldHistory,
+    RenderOptions,
+    Timeline,
+    format_path,
+)
+from ..text import format_value
+from .common import (
+    SYMBOLS,
+    by_area,
+    colon_of,
+    event_context,
+    period_of,
+    status_marker,
+    summary,
+    word,
+)
 from .escape import display
 
 _COLOURS = {Direction.STRICTER: "\x1b[31m", Direction.LOOSER: "\x1b[32m",
@@ -22,7 +43,7 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ") -> s
         notes.append(display(change.citation.label()))
     pos = change.new_position or change.old_position
     if pos is not None:
-        notes.append(f"line {pos.line}" if lang == "en" else f"第{pos.line}行")
+        notes.append(display(str(pos)))
     tail = f" ({'; '.join(notes)})" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
     if options.color:
@@ -38,3 +59,76 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
         lines.extend(change_line(c, options) for c in changes)
     lines.append(summary(diff.changes, options.lang, len(diff.accepted)))
     return "\n".join(lines) + "\n"
+
+
+def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
+    """Events in date order: date, track, instrument, status, then what it changed."""
+    lang = options.lang
+    lines = _timeline_head(timeline, options)
+    for event in timeline.events:
+        lines += ["", event_heading(event, lang)]
+        lines += [f"  {display(line)}" for line in event_context(event, lang)]
+        lines += [change_line(c, options) for c in event.changes]
+        if event.changes or not (event.baseline or event.error):
+            lines.append(f"  {summary(event.changes, lang)}")
+    lines += ["", _count(len(timeline.events), lang)]
+    return "\n".join(lines) + "\n"
+
+
+def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    title = options.title or timeline.title.get(lang)
+    lines = [display(f"{title} ({timeline.policy})" if lang == "en"
+                     else f"{title}（{timeline.policy}）"),
+             display(f"{word('tracks', lang)}{colon_of(lang)}{', '.join(timeline.tracks)}")]
+    period = period_of(timeline.since, timeline.until, lang)
+    if period:
+        lines.append(f"{word('period', lang)}{colon_of(lang)}{period}")
+    return lines
+
+
+def event_heading(event: Event, lang: str) -> str:
+    """`2022-01-01  national  Draft Residence Regulation, No. 5  [DRAFT — not law]`."""
+    head = f"{event.date.isoformat()}  {event.track}  {event.title.get(lang)}"
+    if event.snapshot is not None and event.snapshot.document_number:
+        head += f"{', ' if lang == 'en' else '，'}{event.snapshot.document_number}"
+    marker = status_marker(event, lang)
+    return display(head + (f"  [{marker}]" if marker else ""))
+
+
+def _count(events: int, lang: str) -> str:
+    if not events:
+        return word("no_events", lang)
+    if lang == "zh":
+        return f"共{events}{word('events', lang)}"
+    return f"{events} {word('event' if events == 1 else 'events', lang)}"
+
+
+def render_history(history: FieldHistory, options: RenderOptions) -> str:
+    """The field's values over time as an aligned table: date, value, snapshot, citation."""
+    lang = options.lang
+    path = format_path(history.path)
+    label = history.label.get(lang)
+    head = f"{label} ({path})" if lang == "en" else f"{label}（{path}）"
+    where = (f"{word('policy', lang)}{colon_of(lang)}{history.policy}  "
+             f"{word('track', lang)}{colon_of(lang)}{history.track}")
+    rows = [[word(k, lang) for k in ("date", "value", "snapshot", "citation")]]
+    for step in history.steps:
+        value = format_value(step.value, history.unit, lang) if step.present \
+            else word("absent", lang)
+        rows.append([step.date.isoformat(), value, step.snapshot,
+                     step.citation.label() if step.citation else ""])
+    return "\n".join([display(head), display(where), ""] + aligned(rows)) + "\n"
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Rows padded into columns by display width (wide CJK characters count twice)."""
+    cells = [[display(cell) for cell in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return ["  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row))
+            .rstrip() for row in cells]
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives `text`: two for wide and full-width characters."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
