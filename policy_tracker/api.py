@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .catalog import Catalog
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
+from .filters import Filters, filter_diff
 from .load import load_document, parse_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Version
 from .rules import Resolved, rules_as_of, split_rules
@@ -20,7 +20,7 @@ from .store import load_policy as load_policy_folder
 from .timeline import build_timeline, compare_tracks, field_history
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["build_timeline", "compare_tracks", "field_history"]
+__all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
 
 DEFAULT_POLICY = "cn-permanent-residence"
 
@@ -157,6 +157,14 @@ def side_of_document(doc: Document, head_path: str | None) -> Side:
     return Side(version_of(snap), catalog)
 
 
+def side_for_driver(path: str, shown: str) -> Side:
+    """A side for git's external diff: `/dev/null` is an empty file; names show the repo path."""
+    if path == os.devnull:
+        return Side(Version(f"{shown} (absent)", RuleTree({}, {})), Catalog(generic=True))
+    doc = load_document(path)
+    return side_of_document(Document(shown, doc.data, doc.source_map), _policy_head_near(shown))
+
+
 def load_snapshot(path: str, catalog: Catalog | None = None) -> Snapshot:
     """Load and validate one snapshot file on its own (citations are not resolved)."""
     return parse_snapshot(load_document(path), catalog)
@@ -180,32 +188,6 @@ def parse_snapshot(doc: Document, catalog: Catalog | None = None) -> Snapshot:
 def parse_bytes(data: bytes, name: str) -> Document:
     """Parse YAML or JSON bytes with the strict loader."""
     return parse_document(data, name)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which changes a user wants to see."""
-
-    only: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    accepted: Mapping[str, str] | None = None
-
-
-def filter_diff(diff: Diff, filters: Filters) -> Diff:
-    """Keep the changes under `only`, drop `exclude` and accepted fingerprints (counted)."""
-    def wanted(path_text: str) -> bool:
-        if filters.only and not any(_glob(path_text, g) for g in filters.only):
-            return False
-        return not any(_glob(path_text, g) for g in filters.exclude)
-    kept = [c for c in diff.changes if wanted(c.path_text)]
-    accepted = filters.accepted or {}
-    return replace(diff, changes=tuple(c for c in kept if c.fingerprint not in accepted),
-                   accepted=diff.accepted + tuple(c for c in kept if c.fingerprint in accepted))
-
-
-def _glob(path_text: str, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(path_text, pattern) or fnmatch.fnmatchcase(path_text, pattern + ".*") \
-        or fnmatch.fnmatchcase(path_text, pattern + "[[]*")
 
 
 def read_accept_file(path: str) -> dict[str, str]:

@@ -255,26 +255,40 @@ def _date_or_none(text: str | None, what: str) -> Any:
 
 
 @cli.command("timeline")
-@click.argument("policy", required=False)
+@click.argument("policy", required=False, metavar="[POLICY | PATH]")
 @click.option("--track", "tracks", multiple=True, metavar="T",
               help="Track to include (repeatable; 'all' for every track). Default: all.")
 @click.option("--since", metavar="DATE", help="Only events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only events on or before DATE.")
 @click.option("--include-drafts", is_flag=True, help="Show drafts and announcements as events.")
+@click.option("--git", "from_git", is_flag=True,
+              help="Read PATH (a file or folder) from git history instead of a policy.")
+@click.option("--rev", metavar="A..B", help="With --git: the commits to read (default HEAD).")
+@click.option("--repo", "repo_dir", metavar="DIR", help="With --git: the repository (default .).")
+@click.option("--quiet", is_flag=True, help="No progress counter or notes.")
+@click.option("--no-cache", is_flag=True, help="With --git: do not use the parsed-snapshot cache.")
 @format_option("timeline", "text")
 @lang_option
 @output_option
 @click.pass_context
 def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, ...],
-                     since: str | None, until: str | None, include_drafts: bool, fmt: str,
-                     lang: str, output: str | None) -> None:
-    """What changed, when and by which instrument, track by track."""
+                     since: str | None, until: str | None, include_drafts: bool,
+                     from_git: bool, rev: str | None, repo_dir: str | None, quiet: bool,
+                     no_cache: bool, fmt: str, lang: str, output: str | None) -> None:
+    """What changed, when and by which instrument; with --git, commit by commit."""
     from . import api
     from .render import render
 
-    loaded = api.load_policy(policy, policies_of(ctx))
-    timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
-                                  _date_or_none(until, "--until date"), include_drafts)
+    if from_git:
+        if not policy:
+            raise InputError("timeline --git needs a PATH (a file or folder in the repository)")
+        timeline = git_timeline(policy, rev, repo_dir, quiet, no_cache)
+    else:
+        check(not (rev or repo_dir), "--rev and --repo go with --git")
+        loaded = api.load_policy(policy, policies_of(ctx))
+        timeline = api.build_timeline(loaded, tracks or None,
+                                      _date_or_none(since, "--since date"),
+                                      _date_or_none(until, "--until date"), include_drafts)
     emit(render("timeline", fmt, timeline, options_for(lang, output)), output)
 
 
@@ -380,3 +394,95 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
         click.echo(summary, err=True)
     else:
         click.echo(f"{summary}\nwrote {target}")
+
+
+def _progress(quiet: bool) -> Callable[[int, int], None] | None:
+    """A counter on standard error for long histories, only on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        click.echo(f"\rreading history: {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+    return show
+
+
+def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
+                 no_cache: bool) -> Any:
+    """The timeline of a file or folder read from git history."""
+    from .gittimeline import build_git_timeline
+
+    notes: list[str] = []
+    timeline = build_git_timeline(repo_dir or ".", path, rev, use_cache=not no_cache,
+                                  progress=_progress(quiet), notes=notes.append)
+    for note in notes:
+        if not quiet:
+            click.echo(f"note: {note}", err=True)
+    return timeline
+
+
+@cli.command("review")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--base", required=True, metavar="REF", help="The commit the change starts from.")
+@click.option("--head", default="HEAD", show_default=True, metavar="REF", help="The new commit.")
+@format_option("review", "markdown")
+@lang_option
+@output_option
+@click.option("--fail-on", multiple=True,
+              type=click.Choice(["looser", "stricter", "major", "minor", "any"]),
+              help="Exit 1 when a change of this kind is found (repeatable).")
+@click.option("--accept", "accept_file", metavar="FILE",
+              help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--config", "config_file", metavar="FILE", help="Severity overrides (YAML).")
+@click.option("--summary", "summary_file", metavar="FILE", envvar="GITHUB_STEP_SUMMARY",
+              help="With --format github, also append the Markdown review to FILE "
+                   "(default: $GITHUB_STEP_SUMMARY).")
+@click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
+              help="The git repository.")
+def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
+                   output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
+                   config_file: str | None, summary_file: str | None, repo_dir: str) -> None:
+    """Review a pull request: every policy file changed between --base and --head."""
+    from . import api
+    from .render import render
+    from .review import review_changes
+
+    severities = api.read_severity_config(config_file) if config_file else None
+    accepted = api.read_accept_file(accept_file) if accept_file else None
+    review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
+                            severities)
+    options = RenderOptions(lang=lang)
+    emit(render("review", fmt, review, options), output)
+    if fmt == "github" and summary_file:
+        from .output import append_text
+
+        append_text(summary_file, render("review", "markdown", review, options))
+    problems = any(f.problems for f in review.files)
+    status = fail_status(review.changes(), False, fail_on)
+    sys.exit(EXIT_INPUT if problems else status)
+
+
+@cli.command("git-diff-driver")
+@click.argument("args", nargs=-1, metavar="PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX "
+                                          "NEW-MODE")
+@lang_option
+def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
+    """Semantic diff for git (diff.<driver>.command); see README, "git diff"."""
+    from . import api
+    from .render import render
+
+    if len(args) not in (7, 9):
+        raise InputError("git passes 7 arguments (9 for a rename); configure this command as "
+                         "diff.policy-tracker.command")
+    path, old_file, _, _, new_file = args[:5]
+    shown = args[7] if len(args) == 9 else path
+    click.echo(f"policy-tracker diff a/{path} b/{shown}")
+    try:
+        sides = [api.side_for_driver(name, shown) for name in (old_file, new_file)]
+        diff = api.diff_sides(sides[0], sides[1])
+        text = render("diff", "text", diff, options_for(lang))
+        click.echo("\n".join(text.splitlines()[2:]))
+    except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
+        click.echo(f"(not compared: {exc})")

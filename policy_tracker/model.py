@@ -609,3 +609,49 @@ class FieldHistory:
         return {"policy": self.policy, "track": self.track, "path": path_to_json(self.path),
                 "path_text": format_path(self.path), "label": self.label.to_dict(),
                 "unit": self.unit, "steps": [s.to_dict() for s in self.steps]}
+
+
+@dataclass(frozen=True)
+class FileReview:
+    """One policy file changed between two commits: its diff and the problems of its new side."""
+
+    status: str
+    old_path: str
+    new_path: str
+    diff: Diff | None
+    problems: tuple[PolicyTrackerError, ...] = ()
+    note: str = ""
+
+    @property
+    def path(self) -> str:
+        """The path at the head (or at the base, for a removed file)."""
+        return self.new_path or self.old_path
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"status": self.status, "old_path": self.old_path or None,
+                "new_path": self.new_path or None, "note": self.note or None,
+                "problems": [{"where": p.where, "line": p.line, "col": p.col,
+                              "message": p.message} for p in self.problems],
+                "diff": self.diff.to_dict() if self.diff else None}
+
+
+@dataclass(frozen=True)
+class Review:
+    """Every policy file changed between a base and a head commit."""
+
+    base: str
+    head: str
+    base_ref: str
+    head_ref: str
+    files: tuple[FileReview, ...]
+
+    def changes(self) -> tuple[Change, ...]:
+        """All changes of all files."""
+        return tuple(c for f in self.files if f.diff for c in f.diff.changes)
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"base": {"ref": self.base_ref, "commit": self.base},
+                "head": {"ref": self.head_ref, "commit": self.head},
+                "files": [f.to_dict() for f in self.files]}

@@ -84,3 +84,15 @@ def write_stdout(text: str) -> None:
         if exc.errno == errno.EPIPE or isinstance(exc, BrokenPipeError):
             raise
         raise OutputError(f"cannot write: {exc.strerror or exc}", "<stdout>") from None
+
+
+def append_text(path: str, text: str) -> None:
+    """Add `text` to the end of `path` (a CI job summary), replacing the file atomically."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            existing = handle.read()
+    except FileNotFoundError:
+        existing = ""
+    except OSError as exc:
+        raise OutputError(f"cannot read: {exc.strerror}", path) from None
+    write_atomic(path, existing + text)

@@ -11,7 +11,7 @@ import importlib
 from typing import Any, Callable
 
 _MODULES: dict[str, tuple[str, ...]] = {
-    "text": ("text",), "markdown": ("markdown", "report_markdown"), "json": ("json",),
+    "text": ("text",), "markdown": ("markdown", "report_markdown", "review_markdown"), "json": ("json",),
     "jsonl": ("jsonl",), "csv": ("csv",), "html": ("html",), "timelinejs": ("timelinejs",),
     "ics": ("ics",), "github": ("github",),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Diff, RenderOptions
+from ..model import Diff, FieldHistory, RenderOptions, Review, Timeline
 
 
 def dumps(data: Any) -> str:
@@ -16,3 +16,18 @@ def dumps(data: Any) -> str:
 def render_diff(diff: Diff, options: RenderOptions) -> str:
     """The diff as JSON (schema: `policy-tracker schema diff`)."""
     return dumps(diff.to_dict())
+
+
+def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
+    """The timeline as JSON (schema: `policy-tracker schema timeline`)."""
+    return dumps(timeline.to_dict())
+
+
+def render_history(history: FieldHistory, options: RenderOptions) -> str:
+    """A field's history as JSON: its path, label, unit and steps."""
+    return dumps(history.to_dict())
+
+
+def render_review(review: Review, options: RenderOptions) -> str:
+    """A pull-request review as JSON: the two commits and every changed file."""
+    return dumps(review.to_dict())

@@ -1,0 +1,91 @@
+"""A pull-request comment: sticky marker, summary table, details per file, within GitHub's limit."""
+
+from __future__ import annotations
+
+from ..model import FileReview, RenderOptions, Review
+from .common import summary, word
+from .escape import display, md
+from .markdown import change_item
+
+MARKER = "<!-- policy-tracker-review -->"
+MAX_CHARS = 60_000
+MAX_BYTES = 65_000
+
+
+def _code(text: str) -> str:
+    """Inline code that data cannot close: a fence longer than any backtick run inside."""
+    text = display(text)
+    fence = "`" * (_runs(text) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def _runs(text: str) -> int:
+    best = current = 0
+    for ch in text:
+        current = current + 1 if ch == "`" else 0
+        best = max(best, current)
+    return best
+
+
+def _row(item: FileReview, lang: str) -> str:
+    changes = item.diff.changes if item.diff else ()
+    counts = [sum(1 for c in changes if name in (c.direction.value, c.severity.value))
+              for name in ("looser", "stricter", "major")]
+    cells = [_code(item.path), word(item.status, lang) if item.status in (
+        "added", "removed", "renamed", "modified") else md(item.status), str(len(changes)),
+        *map(str, counts), str(len(item.problems))]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _details(item: FileReview, options: RenderOptions) -> str:
+    lang = options.lang
+    lines = []
+    if item.problems:
+        lines += ["**Problems (fix before merging):**" if lang == "en" else "**问题（合并前需修正）：**", ""]
+        lines += [f"- {_code(p.location() or item.path)} {md(p.message)}" for p in item.problems]
+        lines.append("")
+    if item.note:
+        lines += [f"_{md(item.note)}_", ""]
+    if item.diff:
+        if item.status == "renamed":
+            lines += [f"{_code(item.old_path)} → {_code(item.new_path)}", ""]
+        lines += [change_item(c, options) for c in item.diff.changes]
+    head = f"{display(item.path)}: " + (summary(item.diff.changes, lang, len(item.diff.accepted))
+                                         if item.diff else f"{len(item.problems)} problem(s)")
+    body = "\n".join(lines).strip() or word("no_changes", lang)
+    return f"<details><summary>{md(head)}</summary>\n\n{body}\n\n</details>\n"
+
+
+def render_review(review: Review, options: RenderOptions) -> str:
+    """The comment body: never longer than GitHub accepts; what is cut is said."""
+    lang = options.lang
+    changes = review.changes()
+    problems = sum(len(f.problems) for f in review.files)
+    title = "Policy review" if lang == "en" else "政策变更审查"
+    head = [MARKER, f"## {title}", "",
+            f"{_code(review.base_ref)} ({review.base[:12]}) → {_code(review.head_ref)} "
+            f"({review.head[:12]})", "",
+            summary(changes, lang) + (f" · {problems} problem(s)" if problems else ""), ""]
+    if not review.files:
+        head.append("No policy files changed." if lang == "en" else "没有政策文件变化。")
+        return "\n".join(head) + "\n"
+    table = ["| file | status | changes | looser | stricter | major | problems |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    table += [_row(f, lang) for f in review.files]
+    out = "\n".join(head + table) + "\n\n"
+    left_out = 0
+    for item in review.files:
+        section = _details(item, options) + "\n"
+        if _too_long(out + section):
+            left_out += 1
+            continue
+        out += section
+    if left_out:
+        out += (f"_Truncated: the details of {left_out} file(s) were left out to stay within "
+                "GitHub's comment limit; run `policy-tracker review --format json` for all of "
+                "them._\n")
+    return out
+
+
+def _too_long(text: str) -> bool:
+    return len(text) > MAX_CHARS - 400 or len(text.encode("utf-8")) > MAX_BYTES - 800
