@@ -541,7 +541,7 @@ class Event:
     @property
     def baseline(self) -> bool:
         """The first snapshot of a track: nothing before it to compare with."""
-        return not self.previous and not self.base and not self.error and self.commit is None
+        return not self.previous and not self.base and not self.error
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form (see `policy-tracker schema timeline`)."""
