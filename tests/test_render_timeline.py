@@ -482,3 +482,30 @@ def test_ics_text_round_trips_through_a_real_parser(value: str) -> None:
     expected = display(value.replace("\r\n", "\n").replace("\r", "\n"),
                                   keep_newlines=True)
     assert str(component["DESCRIPTION"]) == expected
+
+
+# Beyond the sample --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "golden" / "diff").glob("*/diff.json")),
+                         ids=lambda p: p.parent.name)
+def test_diff_schema_accepts_every_diff_golden_file(path: Path) -> None:
+    assert errors("diff", json.loads(path.read_text("utf-8"))) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bundled_policies_export_valid_files(lang: str) -> None:
+    for policy in api.load_policies("policies"):
+        timeline = api.build_timeline(policy, None, None, None, include_drafts=True)
+        options = RenderOptions(lang=lang)
+        assert errors("timeline", json.loads(render("timeline", "json", timeline, options))) == []
+        for line in render("timeline", "jsonl", timeline, options).splitlines():
+            assert errors("timeline", json.loads(line), "event") == []
+        assert errors("timelinejs", json.loads(
+            render("timeline", "timelinejs", timeline, options))) == []
+        text = render("timeline", "ics", timeline, options)
+        assert_wire_format(text)
+        assert [str(e["UID"]) for e in ics_events(text)] == [
+            f"{policy.id}/{e.id}@policy-tracker" for e in timeline.events]
+        rows = list(csv.reader(io.StringIO(render("timeline", "csv", timeline, options),
+                                           newline="")))
+        assert len(rows) == 1 + sum(max(1, len(e.changes)) for e in timeline.events)
