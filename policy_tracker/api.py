@@ -6,14 +6,15 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 
 from .catalog import Catalog
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
 from .filters import Filters, filter_diff
 from .load import load_document, parse_document
-from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Version
+from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
 from .rules import Resolved, rules_as_of, split_rules
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
@@ -142,7 +143,8 @@ def side_of_document(doc: Document, head_path: str | None) -> Side:
     data = doc.data
     if not (isinstance(data, dict) and set(data) == {"snapshot", "rules"}):
         return Side(Version(doc.name, RuleTree(data, {}), ((doc, ()),)), Catalog(generic=True))
-    catalog, sources = Catalog(generic=True), ()
+    catalog = Catalog(generic=True)
+    sources: tuple[Source, ...] = ()
     if head_path is not None:
         head_doc = load_document(head_path)
         problems = check_schema(head_doc, "policy")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from .model import FieldSpec, ItemKey, Path, Text
 
@@ -13,6 +14,13 @@ GENERIC_KEYS = ("id", "name", "key")
 
 ANNOTATION_KEYS = ("cite", "note", "unconfirmed")
 """Keys that annotate a rule value rather than being part of it."""
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """`[*]` stands for any list item; any other `*` matches any characters, dots included."""
+    parts = pattern.split("[*]")
+    keys = [".*".join(re.escape(chunk) for chunk in part.split("*")) for part in parts]
+    return re.compile(re.escape("[*]").join(keys))
 
 
 def pattern_of(path: Path) -> str:
@@ -33,7 +41,8 @@ class Catalog:
         self.fields = tuple(fields)
         self.generic = generic
         self._exact = {f.pattern: f for f in self.fields if "*" not in f.pattern.replace("[*]", "")}
-        self._wild = tuple(f for f in self.fields if f.pattern not in self._exact)
+        self._wild = tuple((_compile(f.pattern), f) for f in self.fields
+                           if f.pattern not in self._exact)
         self._lookup = lru_cache(maxsize=4096)(self._find)
 
     def spec(self, path: Path) -> FieldSpec | None:
@@ -43,7 +52,7 @@ class Catalog:
     def _find(self, pattern: str) -> FieldSpec | None:
         found = self._exact.get(pattern)
         if found is None:
-            found = next((f for f in self._wild if fnmatch.fnmatchcase(pattern, f.pattern)), None)
+            found = next((f for regex, f in self._wild if regex.fullmatch(pattern)), None)
         return found
 
     def identity_key(self, list_path: Path, items: list[Any]) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from .model import ChangeKind, Direction, FieldSpec, Severity, Text
 from .text import format_value, is_editorial, wants_redline
@@ -50,7 +51,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("text-edited", _m, "A long text was reworded.",
          "{label} reworded.", "{label}措辞修改。"),
     Rule("editorial-edit", _e, "Only whitespace, character width or letter case changed.",
-         "{label}: editorial change only ({old} → {new}).", "{label}：仅文字格式修改（{old} → {new}）。"),
+         "{label}: editorial change only ({old} → {new}).",
+         "{label}：仅文字格式修改（{old} → {new}）。"),
     Rule("citation-changed", _e, "The value stayed; its citation changed.",
          "Citation for {label} changed from {old} to {new}.", "{label}的依据由{old}改为{new}。"),
     Rule("item-renamed", _m, "An item's identity changed, its content did not.",

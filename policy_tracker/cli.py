@@ -7,13 +7,16 @@ import os
 import signal
 import sys
 import traceback
-from typing import Any, Callable, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable
 
 import click
 
 from . import __version__
 from .errors import InputError, PolicyTrackerError, ValidationError
-from .model import RenderOptions
+
+if TYPE_CHECKING:
+    from .model import RenderOptions
 
 EXIT_CHANGES, EXIT_INPUT, EXIT_ENVIRONMENT = 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -33,7 +36,8 @@ class Group(click.Group):
         argv = list(args[0]) if args and args[0] is not None else sys.argv[1:]
         debug = "--debug" in argv[:2]
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            kwargs["standalone_mode"] = False
+            return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
@@ -98,8 +102,17 @@ def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> 
         write_stdout(text)
 
 
+def plain(lang: str) -> RenderOptions:
+    """Render options without colour, for files and machine formats."""
+    from .model import RenderOptions
+
+    return RenderOptions(lang=lang)
+
+
 def options_for(lang: str, output: str | None = None, title: str = "") -> RenderOptions:
     """Render options; colour only when writing to a terminal and NO_COLOR is unset."""
+    from .model import RenderOptions
+
     to_tty = (not output or output == "-") and sys.stdout.isatty()
     return RenderOptions(lang=lang, color=to_tty and "NO_COLOR" not in os.environ, title=title)
 
@@ -121,6 +134,12 @@ output_option = click.option("-o", "--output", metavar="FILE",
 def main() -> None:
     """Entry point of the console script."""
     cli.main(prog_name="policy-tracker")
+
+
+def check(condition: bool, message: str) -> None:
+    """Raise an InputError (exit 2) unless `condition`."""
+    if not condition:
+        raise InputError(message)
 
 
 def fail_status(diff_changes: Any, exit_code: bool, fail_on: tuple[str, ...]) -> int:
@@ -168,7 +187,7 @@ def show_command(ctx: click.Context, policy: str | None, track: str, as_of: str,
     loaded = api.load_policy(policy, policies_of(ctx))
     resolved = api.resolve(loaded, api.parse_date(as_of, "--as-of date"), track, include_drafts)
     render = yaml.render_resolved if fmt == "yaml" else listing.render_resolved_json
-    emit(render(resolved, RenderOptions()), output)
+    emit(render(resolved, plain('en')), output)
 
 
 @cli.command("validate")
@@ -359,7 +378,7 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
     loaded = api.load_policy(policy, policies_of(ctx))
     timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
                                   _date_or_none(until, "--until date"), include_drafts)
-    emit(render("timeline", fmt, timeline, RenderOptions(lang=lang)), output)
+    emit(render("timeline", fmt, timeline, plain(lang)), output)
 
 
 @cli.command("report")
@@ -388,7 +407,7 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
                           tracks=tracks or None, since=_date_or_none(since, "--since date"),
                           until=_date_or_none(until, "--until date"))
     target = output or ("report.html" if fmt == "html" else "report.md")
-    emit(render("report", fmt, report, RenderOptions(lang=lang)), target)
+    emit(render("report", fmt, report, plain(lang)), target)
     summary = summarize(report, lang)
     if target == "-":
         click.echo(summary, err=True)
@@ -453,7 +472,7 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     accepted = api.read_accept_file(accept_file) if accept_file else None
     review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
                             severities)
-    options = RenderOptions(lang=lang)
+    options = plain(lang)
     emit(render("review", fmt, review, options), output)
     if fmt == "github" and summary_file:
         from .output import append_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterator, Mapping
 
 from .catalog import Catalog, text_of
 from .classify import Verdict, classify, sentence
@@ -43,7 +44,10 @@ def as_version(value: Version | RuleTree | Mapping[str, Any], name: str = "") ->
     return Version(name, RuleTree(value, {}))
 
 
-def compare(old: Version | RuleTree | Mapping[str, Any], new: Version | RuleTree | Mapping[str, Any],
+Side = Version | RuleTree | Mapping[str, Any]
+
+
+def compare(old: Side, new: Side,
             catalog: Catalog | None = None,
             severities: Mapping[str, Severity] | None = None) -> Diff:
     """Every change between two versions of the rules, classified and explained."""
@@ -51,7 +55,7 @@ def compare(old: Version | RuleTree | Mapping[str, Any], new: Version | RuleTree
     cat = catalog if catalog is not None else Catalog(generic=True)
     raw: list[_Raw] = []
     _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
-    raw = _pair_items(raw)
+    raw = _pair_items(_expand_lists(raw, cat))
     changed = {r.path for r in raw}
     raw.extend(_citation_changes(old_v.tree, new_v.tree, changed))
     builder = _Builder(old_v, new_v, cat, severities or {})
@@ -132,7 +136,7 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
     result = DeepDiff(old, new, view="tree", ignore_order=False, ignore_private_variables=False,
                       threshold_to_diff_deeper=0, verbose_level=2, ignore_string_type_changes=False,
                       ignore_numeric_type_changes=False)
-    stats = result.get_stats()
+    stats = result.get_stats()  # type: ignore[no-untyped-call]
     if stats.get("MAX DIFF LIMIT REACHED") or stats.get("MAX PASS LIMIT REACHED"):
         raise DiffBudgetError(f"the comparison reached a limit at {format_path(path) or 'the top'}"
                               "; refusing to report a partial diff")
@@ -146,6 +150,26 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
             old_value = None if kind is ChangeKind.ADDED else level.t1
             new_value = None if kind is ChangeKind.REMOVED else level.t2
             out.append(_Raw(kind, path + rel, old_value, new_value))
+
+
+def _expand_lists(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
+    """A whole list added or removed where adding items has a direction: one change per item."""
+    out: list[_Raw] = []
+    for change in raw:
+        value = change.new if change.kind is ChangeKind.ADDED else change.old
+        spec = cat.spec(change.path) if isinstance(value, list) and value else None
+        if change.kind not in (ChangeKind.ADDED, ChangeKind.REMOVED) or spec is None or \
+                spec.direction not in ("adding_is_looser", "adding_is_stricter"):
+            out.append(change)
+            continue
+        items, _ = _keyed(value, [], change.path, cat, [])
+        if not isinstance(items, dict):
+            out.append(change)
+            continue
+        for key, item in items.items():
+            pair = (None, item) if change.kind is ChangeKind.ADDED else (item, None)
+            out.append(_Raw(change.kind, change.path + (key,), *pair))
+    return out
 
 
 def _pair_items(raw: list[_Raw]) -> list[_Raw]:

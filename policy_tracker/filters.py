@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, replace
-from typing import Mapping
+from collections.abc import Mapping
 
 from .model import Diff
 
@@ -31,5 +31,5 @@ def filter_diff(diff: Diff, filters: Filters) -> Diff:
 
 
 def _glob(path_text: str, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(path_text, pattern) or fnmatch.fnmatchcase(path_text, pattern + ".*") \
-        or fnmatch.fnmatchcase(path_text, pattern + "[[]*")
+    return any(fnmatch.fnmatchcase(path_text, p) for p in (pattern, pattern + ".*",
+                                                           pattern + "[[]*"))

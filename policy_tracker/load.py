@@ -12,7 +12,8 @@ import gc
 import os
 import re
 import stat
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -35,9 +36,9 @@ _DATE_RE = re.compile(r"\d{4}-\d\d-\d\d\Z")
 class _Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core typing for plain scalars, with our own tags so explicit ones stand out."""
 
-    DEFAULT_SCALAR_TAG = _STR
-    DEFAULT_SEQUENCE_TAG = _SEQ
-    DEFAULT_MAPPING_TAG = _MAP
+    DEFAULT_SCALAR_TAG = _STR  # type: ignore[misc]
+    DEFAULT_SEQUENCE_TAG = _SEQ  # type: ignore[misc]
+    DEFAULT_MAPPING_TAG = _MAP  # type: ignore[misc]
     yaml_implicit_resolvers: dict[Any, Any] = {}
     yaml_path_resolvers: dict[Any, Any] = {}
 
@@ -47,7 +48,8 @@ for _tag, _regexp, _first in (
     (_NULL, r"(?:~|null|Null|NULL|)\Z", "~nN"),
     # A leading zero would be octal in YAML 1.1 and decimal in 1.2: kept as text instead.
     (_INT, r"(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)\Z", "-+0123456789"),
-    (_FLOAT, r"[-+]?(?:0|[1-9][0-9]*)?(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:\.[0-9]*)?[eE][-+]?[0-9]+)\Z",
+    (_FLOAT, r"[-+]?(?:0|[1-9][0-9]*)?"
+             r"(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:\.[0-9]*)?[eE][-+]?[0-9]+)\Z",
      "-+.0123456789"),
     (_DATE, r"\d{4}-\d\d-\d\d\Z", "0123456789"),
 ):
@@ -70,31 +72,29 @@ class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels",
                                        problem_mark=mark)
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
+_FAST: type | None = None
 try:
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    CParser = None
-
-if CParser is not None:
-    class _CLoader(CParser, _Resolver):  # type: ignore[misc,valid-type]
+    pass
+else:
+    class _CLoader(CParser, _Resolver):
         """libyaml's parser with our resolver."""
 
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             _Resolver.__init__(self)
 
-    _FAST: type | None = _CLoader
-else:  # pragma: no cover - depends on how PyYAML was built
-    _FAST = None
+    _FAST = _CLoader
 
 
 def _loader_class() -> type:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Union
+from typing import Any, Union
+from collections.abc import Mapping
 
 from .errors import PolicyTrackerError
 
@@ -86,7 +87,7 @@ class ItemKey:
         return f"[{self.key}={self.value}]"
 
 
-Segment = Union[str, int, ItemKey]
+Segment = Union[str, int, ItemKey]  # noqa: UP007 - a runtime alias, and 3.10 has no `type`
 Path = tuple[Segment, ...]
 
 

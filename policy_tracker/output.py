@@ -6,9 +6,10 @@ import errno
 import os
 import sys
 import tempfile
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import InputError, OutputError
+import contextlib
 
 
 def write_atomic(path: str, text: str, inputs: Iterable[str] = ()) -> None:
@@ -49,10 +50,8 @@ def _refuse_inputs(path: str, inputs: Iterable[str]) -> None:
 
 
 def _unlink(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _sync_folder(folder: str) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import NotFoundError

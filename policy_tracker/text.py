@@ -59,7 +59,7 @@ def wants_redline(old: Any, new: Any) -> bool:
 
 _UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
             "working days": "个工作日", "percent": "%", "%": "%", "times": "倍",
-            "age": "岁", "months per year": "个月/年", "days per year": "天/年", "CNY": "元"}
+            "age": "岁", "years of age": "岁", "months per year": "个月/年", "days per year": "天/年", "CNY": "元"}
 _UNIT_EN = {"percent": "%", "times": "×"}
 
 
@@ -86,6 +86,8 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
             return f"{unit} {number}"
         if lang == "zh":
             return f"{number}{_UNIT_ZH.get(unit, ' ' + unit)}"
+        if unit in ("age", "years of age"):
+            return f"{number} years of age"
         suffix = _UNIT_EN.get(unit, unit)
         if value == 1 and suffix.endswith("s") and suffix[:-1] in ("year", "month", "day"):
             suffix = suffix[:-1]

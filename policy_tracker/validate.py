@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import LoadError
@@ -21,10 +22,11 @@ SCHEMAS = ("policy", "snapshot")
 
 def schema_text(kind: str) -> str:
     """The published JSON Schema of a file kind (`policy` or `snapshot`)."""
-    return resources.files("policy_tracker").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    schema = resources.files("policy_tracker").joinpath(f"schemas/{kind}.schema.json")
+    return schema.read_text("utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Any:
     import jsonschema  # only here: validation is the one user of it
 
@@ -220,7 +222,8 @@ def _check_cite(doc: Document, cite: Any, path: Path, sources: set[str]) -> Iter
         return
     for key in cite:
         if key not in ("source", "article"):
-            yield problem(doc, path + (key,), f"unknown key {key!r} in cite; allowed: article, source")
+            yield problem(doc, path + (key,),
+                          f"unknown key {key!r} in cite; allowed: article, source")
     if cite["source"] not in sources:
         yield problem(doc, path + ("source",), f"citation names unknown source {cite['source']!r}")
 

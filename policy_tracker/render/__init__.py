@@ -1,44 +1,43 @@
-"""Renderers: a registry from format name to module; each module renders values to a string.
+"""Renderers: a registry from format name to the module that renders each kind of value.
 
-A format module defines any of `render_diff(diff, options)`, `render_timeline(timeline,
-options)`, `render_history(history, options)`, … returning `str`. `--format` choices for a
-command are the formats that define its function.
+A format module defines `render_<kind>(value, options) -> str` for the kinds listed here
+(diff, timeline, history, report, review). `--format` choices for a command are the formats
+that list its kind; the table is static so that `--help` imports no renderer (a test checks
+that it matches the modules).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-_MODULES: dict[str, tuple[str, ...]] = {
-    "text": ("text",), "markdown": ("markdown", "report_markdown", "review_markdown"), "json": ("json",),
-    "jsonl": ("jsonl",), "csv": ("csv",), "html": ("html",), "timelinejs": ("timelinejs",),
-    "ics": ("ics",), "github": ("github",),
+REGISTRY: dict[str, dict[str, str]] = {
+    "text": {"diff": "text", "timeline": "text", "history": "text"},
+    "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
+                 "report": "report_markdown", "review": "review_markdown"},
+    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json"},
+    "jsonl": {"timeline": "jsonl", "history": "jsonl"},
+    "csv": {"diff": "csv", "timeline": "csv", "history": "csv"},
+    "html": {"diff": "html", "timeline": "html", "report": "html"},
+    "timelinejs": {"timeline": "timelinejs"},
+    "ics": {"timeline": "ics"},
+    "github": {"review": "github"},
 }
 
 
 def formats_for(kind: str) -> tuple[str, ...]:
-    """The format names that can render `kind` (diff, timeline, history, …)."""
-    return tuple(name for name in _MODULES if _renderer(name, kind) is not None)
+    """The format names that can render `kind` (diff, timeline, history, report, review)."""
+    return tuple(name for name, kinds in REGISTRY.items() if kind in kinds)
 
 
-def _renderer(name: str, kind: str) -> Callable[..., str] | None:
-    for module_name in _MODULES[name]:
-        try:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module_name}":
-                raise
-            continue
-        found = getattr(module, f"render_{kind}", None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
-    return None
+def renderer(fmt: str, kind: str) -> Callable[..., str]:
+    """The function that renders `kind` in format `fmt`."""
+    module = importlib.import_module(f"{__name__}.{REGISTRY[fmt][kind]}")
+    found: Callable[..., str] = getattr(module, f"render_{kind}")
+    return found
 
 
 def render(kind: str, fmt: str, value: Any, options: Any) -> str:
     """Render `value` (a Diff, Timeline, …) in format `fmt`."""
-    renderer = _renderer(fmt, kind)
-    if renderer is None:
-        raise ValueError(f"no {fmt} renderer for {kind}")
-    return renderer(value, options)
+    return renderer(fmt, kind)(value, options)

@@ -23,7 +23,8 @@ def render_policies(policies: Iterable[Policy], fmt: str) -> str:
             for t in p.tracks]} for p in items])
     lines = []
     for policy in items:
-        lines.append(f"{display(policy.id)}: {display(policy.title.en)} / {display(policy.title.zh)}")
+        title = f"{policy.title.en} / {policy.title.zh}"
+        lines.append(f"{display(policy.id)}: {display(title)}")
         for track in policy.tracks:
             extends = f" (overlay on {track.extends})" if track.extends else ""
             lines.append(f"  {display(track.id)}{extends}")
