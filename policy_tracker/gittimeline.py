@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Callable
+from typing import Any
 
 from .catalog import Catalog
 from .diff import compare
@@ -43,8 +44,9 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
 def _event(revision: Revision, order: int, last: dict[str, Version],
            catalogs: _Catalogs) -> Event:
     commit = Commit(revision.commit, revision.committed, revision.authored, revision.subject)
-    base = dict(id=f"{revision.commit[:12]}:{revision.path}#{order}", track=revision.path,
-                commit=commit, file=f"{revision.commit[:12]}:{revision.path}")
+    base: dict[str, Any] = dict(id=f"{revision.commit[:12]}:{revision.path}#{order}",
+                                track=revision.path, commit=commit,
+                                file=f"{revision.commit[:12]}:{revision.path}")
     commit_day = revision.committed.date()
     previous = last.get(revision.path)
     prev_name = previous.name if previous else ""
