@@ -2,17 +2,20 @@
 
 An entry is keyed by the git blob id (the sha of the exact bytes) and by `LOADER_VERSION`,
 and holds `{"data": ..., "marks": SourceMap.flatten(data)}` as JSON, which reads back far
-faster than YAML parses. Only documents that parsed are stored. The cache is an
+faster than YAML parses; the marks are decoded only when a position is first looked up.
+Only documents that parsed are stored. The cache is an
 optimisation: it may be deleted at any time, unreadable or corrupt entries are ignored (and
 rewritten), and a failure to write one never fails a run.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,9 @@ LOADER_VERSION = "1"
 
 CACHE_ENV = "POLICY_TRACKER_CACHE_DIR"
 _BLOB = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
+_DECODER = json.JSONDecoder()
+_DATA_KEY = '{"data":'
+_MARKS_KEY = ',"marks":'
 
 
 def default_cache_dir() -> str:
@@ -67,12 +73,15 @@ class DocumentCache:
             return None
         try:
             with open(path, "rb") as handle:
-                entry = json.loads(handle.read())
+                text = handle.read().decode("ascii")
+            # The data is decoded now; the marks (often larger) only when a position is asked.
+            data, end = _decode(text, len(_DATA_KEY))
         except (OSError, ValueError, RecursionError):
             return None
-        if not _well_formed(entry):
+        if not (text.startswith(_DATA_KEY) and text.startswith(_MARKS_KEY, end)
+                and text.endswith("}") and isinstance(data, dict)):
             return None
-        return Document(name, entry["data"], SourceMap.from_flat(entry["marks"]))
+        return Document(name, data, SourceMap.from_flat(_LazyMarks(text, end + len(_MARKS_KEY))))
 
     def put(self, blob: str, document: Document) -> None:
         """Store a freshly parsed document; errors are swallowed (the cache is optional)."""
@@ -81,18 +90,56 @@ class DocumentCache:
             return
         try:
             marks = document.source_map.flatten(document.data)
+            # Data first, compact separators: `get` relies on this exact layout.
             text = json.dumps({"data": document.data, "marks": marks}, separators=(",", ":"))
             _write_atomically(path, text.encode("ascii"))
         except (OSError, ValueError, TypeError, RecursionError):
             return
 
 
-def _well_formed(entry: Any) -> bool:
-    # A cheap shape check: a damaged entry must read as a miss, not crash a renderer later.
-    if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)
-            and isinstance(entry.get("marks"), dict)):
-        return False
-    return all(type(v) is list and len(v) == 2 for v in entry["marks"].values())
+def _decode(text: str, start: int) -> tuple[Any, int]:
+    """One JSON value from `start`; the collector is paused, as in `load`: the decoder makes
+    many objects and no cycles, and collections triggered midway only cost time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _DECODER.raw_decode(text, start)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _LazyMarks(Mapping[str, Any]):
+    """The flat marks of a cache entry, decoded on first use (an empty map if damaged)."""
+
+    __slots__ = ("_marks", "_start", "_text")
+
+    def __init__(self, text: str, start: int) -> None:
+        self._text = text
+        self._start = start
+        self._marks: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._marks is None:
+            try:
+                marks, _ = _decode(self._text, self._start)
+            except (ValueError, RecursionError):
+                marks = None
+            # A damaged entry must cost positions, never crash a renderer later.
+            well_formed = isinstance(marks, dict) and all(
+                type(v) is list and len(v) == 2 for v in marks.values())
+            self._marks = marks if well_formed else {}
+            self._text = ""
+        return self._marks
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def _write_atomically(path: str, data: bytes) -> None:

@@ -1,18 +1,26 @@
-"""Git refs, ranges, `REF:path` operands and repository paths, checked before git sees them.
+"""Git's text, handled without git: refs, ranges, `REF:path` operands, paths, raw diffs.
 
-Pure text rules with no git access, so they can be tested exhaustively and used by the CLI
+Pure rules with no git access, so they can be tested exhaustively and used by the CLI
 before GitPython is imported. A ref is an allowlisted name or hex id with optional `~N` /
 `^N` suffixes; everything else git would accept (reflogs, peels, `:path`, options) is refused.
+The fixed git command lines, and the parsing of git's raw (`-z --raw`) output, are here too;
+paths stay surrogate-escaped text, as GitPython gives them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from .errors import BadRefError, InputError
+from .model import ChangeKind, FileChange
 
 POLICY_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_REF_LENGTH = 256
@@ -153,7 +161,7 @@ def repo_path(path: str) -> str:
     if "\0" in path:
         raise InputError(f"path {escape_path(path)!r} contains a NUL character")
     norm = posixpath.normpath(path.replace(os.sep, "/")) if path else "."
-    if norm.startswith("/") or norm == ".." or norm.startswith("../"):
+    if norm.startswith(("/", "../")) or norm == "..":
         raise InputError(f"path {escape_path(path)!r} must be inside the repository, "
                          "relative to its top folder")
     return "" if norm == "." else norm
@@ -175,3 +183,134 @@ def escape_path(path: str) -> str:
         raw = path.encode("utf-8", "backslashreplace")
     text = raw.decode("utf-8", "backslashreplace")
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# What git is asked, always the same way. Users' environments may switch pathspec magic off
+# or globbing on; ours is always literal. No --reverse: git ignores --follow with it, so the
+# log is spooled and read backwards instead.
+GIT_ENV = {"GIT_LITERAL_PATHSPECS": "0", "GIT_GLOB_PATHSPECS": "0",
+           "GIT_NOGLOB_PATHSPECS": "0", "GIT_ICASE_PATHSPECS": "0"}
+LOG_OPTIONS = ("-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--root",
+               "--diff-merges=first-parent", "--no-color", "--no-show-signature",
+               "--no-relative", "--format=%H")
+DIFF_OPTIONS = ("-r", "-z", "--raw", "--no-abbrev", "-M", "--no-relative")
+NULL_ID = "0" * 40
+
+
+def pathspecs(rels: Iterable[str]) -> list[str]:
+    """Literal, top-relative pathspecs: none can start with '-' or match by pattern."""
+    return [f":(top,literal){rel}" for rel in rels if rel]
+
+
+def log_args(new: str, excluded: Iterable[str], rel: str, follow: bool) -> list[str]:
+    """`git log` arguments for the history of `rel` up to `new`, without `excluded`'s."""
+    return [*LOG_OPTIONS, *(["--follow"] if follow else []), new,
+            *(f"^{commit}" for commit in excluded), "--", *pathspecs([rel])]
+
+
+Entry = tuple[str, str, str, str, str, str]
+"""One changed file in git's raw diff form: status letter, old path, path, new mode, old
+blob, new blob. A removed file has mode 000000 and the null blob."""
+
+
+def raw_fields(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-separated fields of `-z` output, read in chunks."""
+    rest = b""
+    while chunk := stream.read(1 << 16):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def raw_entry(header: bytes, fields: Iterator[bytes]) -> Entry:
+    """`:old_mode new_mode old_blob new_blob STATUS` then one path, or two for a rename."""
+    _, mode, old_blob, blob, status = header.lstrip(b"\n:").decode("ascii").split(" ")
+    old = next(fields).decode("utf-8", "surrogateescape")
+    new = next(fields).decode("utf-8", "surrogateescape") if status[0] in "RC" else old
+    return status[0], old, new, mode, old_blob, blob
+
+
+def raw_entries(output: bytes) -> list[Entry]:
+    """The entries of `git diff-tree -z --raw` output."""
+    fields = iter(output.split(b"\0"))
+    return [raw_entry(f, fields) for f in fields if f.lstrip(b"\n").startswith(b":")]
+
+
+def raw_records(fields: Iterable[bytes]) -> Iterator[tuple[str, list[Entry]]]:
+    """(commit id, entries) from `git log -z --raw --format=%H` output."""
+    commit, entries = "", []
+    it = iter(fields)
+    for field in it:
+        if field.lstrip(b"\n").startswith(b":"):
+            entries.append(raw_entry(field, it))
+        elif field.strip():
+            if commit:
+                yield commit, entries
+            commit, entries = field.strip().decode("ascii"), []
+    if commit:
+        yield commit, entries
+
+
+def policy_change(entry: Entry) -> Entry | None:
+    """The entry seen through policy files only: a rename to or from another type of file
+    is an addition or a removal; other files are dropped."""
+    status, old, new, mode, old_blob, blob = entry
+    if status in "RC" and not is_policy_file(old):
+        status, old, old_blob = "A", "", NULL_ID
+    if is_policy_file(new):
+        return status, old, new, mode, old_blob, blob
+    if status in "RC" and is_policy_file(old):
+        return "D", old, old, "000000", old_blob, NULL_ID
+    return None
+
+
+def file_change(entry: Entry) -> FileChange:
+    """A policy file's raw entry as the model's FileChange (a copy counts as modified)."""
+    status, old, new, _, old_blob, blob = entry
+    if status == "A":
+        return FileChange(ChangeKind.ADDED.value, "", new, "", blob)
+    if status == "D":
+        return FileChange(ChangeKind.REMOVED.value, old, "", old_blob, "")
+    kind = ChangeKind.RENAMED if status == "R" else ChangeKind.MODIFIED
+    return FileChange(kind.value, old, new, old_blob, blob)
+
+
+def subject_of(message: str | bytes) -> str:
+    """A commit's subject as `git log %s` shows it: the first paragraph on one line."""
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return " ".join(text.strip().split("\n\n", 1)[0].split())
+
+
+class Spool:
+    """A newest-first `git log` on disk, read back oldest first: memory stays flat however
+    long the history. `cut_at` is the first commit at a shallow clone's boundary, if any."""
+
+    def __init__(self, stream: IO[bytes], folder: bool, shallow: frozenset[str]) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.offsets = array("q")
+        self.total = 0
+        self.cut_at = ""
+        try:
+            for commit, entries in raw_records(raw_fields(stream)):
+                kept = [e for e in map(policy_change, entries) if e] if folder else entries
+                if kept:
+                    self.cut_at = self.cut_at or (commit if commit in shallow else "")
+                    self.offsets.append(self.file.tell())
+                    self.file.write(json.dumps([commit, kept]).encode("ascii") + b"\n")
+                    self.total += len(kept)
+        except BaseException:
+            self.close()
+            raise
+
+    def oldest_first(self) -> Iterator[tuple[str, list[Entry]]]:
+        """(commit id, entries) from the oldest commit to the newest."""
+        for offset in reversed(self.offsets):
+            self.file.seek(offset)
+            commit, entries = json.loads(self.file.readline())
+            yield commit, [(e[0], e[1], e[2], e[3], e[4], e[5]) for e in entries]
+
+    def close(self) -> None:
+        """Delete the spool file."""
+        self.file.close()
