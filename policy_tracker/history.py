@@ -76,8 +76,11 @@ def _translate(exc: BaseException, where: str) -> PolicyTrackerError | None:
                         "user (\"dubious ownership\"); run the tool as its owner, or add it to "
                         "git's safe.directory list yourself if you trust it", where)
     if isinstance(exc, git.exc.GitCommandError):
-        lines = str(exc.stderr or "").strip().strip("'").splitlines() or ["(no message)"]
-        return GitError(f"git failed: {escape_path(lines[-1].strip())}", where)
+        # GitPython wraps git's stderr as "\n  stderr: '...'"; git's last line says why.
+        text = str(exc.stderr or "").strip().removeprefix("stderr: '").removesuffix("'")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return GitError(f"git failed: {escape_path(lines[-1]) if lines else 'no message'}",
+                        where)
     return None
 
 
@@ -154,6 +157,8 @@ def _qualify(repo: Repo, ref: str, name: str) -> str:
 def _missing(repo: Repo, ref: str) -> PolicyTrackerError:
     if _shallow_commits(repo):
         return GitError(f"{ref!r} is not in this shallow clone: {SHALLOW_FIX}")
+    if not _ref_exists(repo, "HEAD"):
+        return BadRefError(f"no commit {ref!r}: this repository has no commits yet")
     return BadRefError(f"no branch, tag or commit {ref!r} in this repository (a deleted "
                        "branch, a force-pushed commit, or history not fetched?)")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from policy_tracker import cache as cache_module
 from policy_tracker.cache import LOADER_VERSION, DocumentCache, default_cache_dir
 from policy_tracker.load import has_c_loader, parse_document
 from policy_tracker.model import Document, ItemKey
@@ -152,7 +152,7 @@ def test_failed_write_leaves_no_temporary_file(store: DocumentCache,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(cache_module.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     store.put(BLOB, parsed())
     folder = entry_file(store).parent
     assert list(folder.iterdir()) == []

@@ -345,6 +345,34 @@ def test_missing_and_null_commits(repo: Path) -> None:
             resolve_commit(handle, "0" * 40)
 
 
+def test_abbreviated_id_matching_several_objects(repo: Path) -> None:
+    # 1,000 commits make about 3,000 objects: some four-digit prefixes are shared.
+    fast_history(repo, "p.yaml", (f"v: {n}\n".encode() for n in range(1000)))
+    objects = git(repo, "rev-list", "--objects", "--all").split()
+    ids = [o for o in objects if len(o) == 40]
+    prefixes = [i[:4] for i in ids]
+    shared = next(p for p in prefixes if prefixes.count(p) > 1)
+    with open_repo(str(repo)) as handle, pytest.raises(BadRefError, match="several objects"):
+        resolve_commit(handle, shared)
+
+
+def test_empty_repository(repo: Path) -> None:
+    with pytest.raises(BadRefError, match="no commits yet"):
+        revisions(repo, "p.yaml")
+
+
+def test_pathspecs_are_literal_whatever_the_environment(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commit(repo, {"a*.yaml": "star: 1\n", "ab.yaml": "b: 1\n"}, "one", at(1))
+    commit(repo, {"ab.yaml": "b: 2\n"}, "two", at(2))
+    for name, value in [("GIT_LITERAL_PATHSPECS", "1"), ("GIT_GLOB_PATHSPECS", "1"),
+                        ("GIT_ICASE_PATHSPECS", "1")]:
+        monkeypatch.setenv(name, value)
+        assert [r.path for r in revisions(repo, "a*.yaml")] == ["a*.yaml"]
+        assert [c.new_path for c in changed_files(str(repo), "HEAD~1", "HEAD", ["a*.yaml"])] == []
+        monkeypatch.delenv(name)
+
+
 def test_shallow_clone_asks_for_more_history(repo: Path, tmp_path: Path) -> None:
     for day in range(1, 4):
         commit(repo, {"p.yaml": f"a: {day}\n"}, f"v{day}", at(day))
@@ -425,6 +453,17 @@ def test_missing_git_is_an_environment_error(repo: Path,
     with pytest.raises(GitError, match="not installed") as info:
         revisions(repo, "p.yaml")
     assert info.value.exit_code == 3
+
+
+def test_git_failures_become_one_line_errors(repo: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    commit(repo, {"p.yaml": "a: 1\n"}, "add", at(1))
+    monkeypatch.setattr(history, "log_args", lambda *args: ["--no-such-option"])
+    with pytest.raises(GitError) as info:
+        revisions(repo, "p.yaml")
+    assert info.value.exit_code == 3
+    assert str(info.value).startswith(f"{repo}: git failed: fatal: unrecognized argument")
+    assert "\n" not in str(info.value)
 
 
 # --- single documents and changed files ----------------------------------------------------
@@ -558,6 +597,16 @@ def test_no_user_text_on_a_git_command_line_starts_with_a_dash(
     assert any(":(top,literal)-rf.yaml" in cmd for cmd in logs)
 
 
+def test_a_few_git_processes_whatever_the_number_of_revisions(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_history(repo, "p.yaml", (f"v: {n}\n".encode() for n in range(60)))
+    argv = spy_on_git(monkeypatch)
+    assert len(revisions(repo, "p.yaml", use_cache=False, notes=lambda note: None)) == 60
+    # rev-parse, log, diff-tree (for the note) and the two persistent cat-file processes,
+    # each seen once by execute and once at process creation.
+    assert len(argv) <= 10, argv
+
+
 # --- scale: real histories, memory, processes -----------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -641,7 +690,7 @@ def test_cache_skips_the_parse_the_second_time(repo: Path, monkeypatch: pytest.M
     for day in range(1, 4):
         commit(repo, {"p.yaml": f"a: {day}\nb:\n  - x\n  - y\n"}, "step", at(day))
     calls: list[str] = []
-    parse = history.parse_document
+    parse = history.parse_document  # type: ignore[attr-defined]
 
     def counting(data: bytes, name: str) -> Any:
         calls.append(name)
