@@ -1,0 +1,202 @@
+"""What the HTML and Markdown reports say, in either language, as plain (unescaped) strings.
+
+Both renderers read these views and escape them their own way (Jinja2's autoescape, `md()`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
+from ..reportmodel import Report
+from ..text import format_value
+from .common import by_area
+from .report_words import say
+
+DATE_KEYS = ("approved", "promulgated", "published", "effective", "expires")
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+\Z", re.IGNORECASE)
+
+
+def paren(text: str, lang: str) -> str:
+    """` (text)`, or `（text）` in Chinese."""
+    return f"{say('lp', lang)}{text}{say('rp', lang)}"
+
+
+def http_url(url: str) -> str:
+    """`url` when it is an http(s) address safe to link to; "" for anything else."""
+    return url if _SAFE_URL.match(url) else ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """Text and, when it is an http(s) address, where it leads."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change as the report shows it."""
+
+    direction: str
+    badge: str
+    severity: str
+    sentence: str
+    old: str
+    new: str
+    redline: tuple[tuple[str, str], ...]
+    citation: Link | None
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One instrument's section."""
+
+    anchor: str
+    number: int
+    date: str
+    title: str
+    other_title: str
+    track: str
+    status: str
+    is_law: bool
+    facts: tuple[tuple[str, str], ...]
+    sources: tuple[Link, ...]
+    notes: tuple[str, ...]
+    context: str
+    groups: tuple[tuple[str, tuple[ChangeView, ...]], ...]
+    baseline: bool
+
+
+def other_lang(lang: str) -> str:
+    """The report's second language."""
+    return "en" if lang == "zh" else "zh"
+
+
+def anchors(events: Iterable[Event]) -> dict[str, str]:
+    """A unique, safe fragment id for each event id (`ev-national-2015-amendment`)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for event in events:
+        base = "ev-" + re.sub(r"[^a-z0-9_-]+", "-", event.id.lower()).strip("-")
+        anchor, n = base, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        out[event.id] = anchor
+    return out
+
+
+def status_word(meta: SnapshotMeta | None, lang: str) -> str:
+    """The status of an instrument in words."""
+    return say(meta.status.value, lang) if meta else ""
+
+
+def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Link | None:
+    """A citation as the source's title and article, linked when the source has an address."""
+    if citation is None:
+        return None
+    source = next((s for s in sources if s.id == citation.source), None)
+    name = (source.title.get(lang) or source.id) if source else citation.source
+    text = f"{name}, {citation.article}" if citation.article else name
+    if lang == "zh" and citation.article:
+        text = f"{name}，{citation.article}"
+    return Link(text, http_url(source.url) if source else "")
+
+
+def value_text(value: object, unit: str, lang: str) -> str:
+    """A value with its unit; an empty value as a dash."""
+    return format_value(value, unit, lang) or "—"
+
+
+def change_view(change: Change, sources: Iterable[Source], lang: str) -> ChangeView:
+    """A change with its words chosen and its values formatted."""
+    old = "" if change.kind is ChangeKind.ADDED else value_text(change.old, change.unit, lang)
+    new = "" if change.kind is ChangeKind.REMOVED else value_text(change.new, change.unit, lang)
+    if not (old and new) and (old or new) in change.sentence.get(lang):
+        old = new = ""  # an added or removed value the sentence already quotes in full
+    return ChangeView(change.direction.value, say(change.direction.value, lang),
+                      say(change.severity.value, lang), change.sentence.get(lang), old, new,
+                      change.redline, cite(change.citation, sources, lang),
+                      change.unconfirmed or bool(change.citation and change.citation.unconfirmed))
+
+
+def change_groups(changes: Iterable[Change], sources: Iterable[Source],
+                  lang: str) -> tuple[tuple[str, tuple[ChangeView, ...]], ...]:
+    """Changes grouped by area, each as the report shows it."""
+    pool = tuple(sources)
+    return tuple((area, tuple(change_view(c, pool, lang) for c in items))
+                 for area, items in by_area(changes, lang))
+
+
+def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source],
+               report: Report | None, names: Mapping[str, str], lang: str) -> EventView:
+    """An instrument's section: titles, facts, sources, notes, and its changes by area."""
+    meta = event.snapshot
+    pool = tuple(meta.sources if meta else ()) + tuple(sources)
+    groups = change_groups(event.changes, pool, lang)
+    other = event.title.get(other_lang(lang))
+    track = report.track_title(event.track).get(lang) if report else event.track
+    return EventView(
+        anchor, number, event.date.isoformat(), event.title.get(lang),
+        other if other != event.title.get(lang) else "", track, status_word(meta, lang),
+        event.is_law, facts(meta, track, lang),
+        tuple(Link(s.title.get(lang) or s.id, http_url(s.url)) for s in (meta.sources if meta
+                                                                           else ())),
+        tuple(n.get(lang) for n in (meta.notes if meta else ())),
+        context(event, report, names, lang), groups, event.baseline)
+
+
+def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """Label and text of each fact known about an instrument, dates kept apart."""
+    out = [(say("track", lang), track)]
+    if meta is None:
+        return tuple(out)
+    out.append((say("status", lang), status_word(meta, lang)))
+    if meta.document_number:
+        out.append((say("document_number", lang), meta.document_number))
+    if meta.issuers:
+        out.append((say("issuers", lang), ("、" if lang == "zh" else "; ").join(
+            i.get(lang) for i in meta.issuers)))
+    for key in DATE_KEYS:
+        day = getattr(meta.dates, key)
+        if day is not None:
+            out.append((say(key, lang), day.isoformat()))
+    return tuple(out)
+
+
+def context(event: Event, report: Report | None, names: Mapping[str, str], lang: str) -> str:
+    """What the event's changes were measured against, naming instruments by title."""
+    sep = "、" if lang == "zh" else ", "
+    if not event.is_law:
+        return say("proposal", lang, ids=names.get(event.previous, event.previous) or "—")
+    if event.base:
+        base = report.track_title(report.base_of(event.track)).get(lang) if report else ""
+        return say("overlay", lang, base=base or say("base", lang),
+                   ids=sep.join(names.get(i, i) for i in event.base))
+    if event.baseline:
+        return say("baseline", lang)
+    previous = names.get(event.previous, event.previous)
+    return say("compared", lang, ids=previous) if previous else ""
+
+
+def event_views(events: Iterable[Event], sources: Iterable[Source], report: Report | None,
+                lang: str) -> list[EventView]:
+    """Every event's section, numbered from 1, with unique anchors."""
+    items = list(events)
+    pool = tuple(sources)
+    ids = anchors(items)
+    names = {e.snapshot.id: e.title.get(lang) for e in items if e.snapshot is not None}
+    return [event_view(e, i, ids[e.id], pool, report, names, lang)
+            for i, e in enumerate(items, 1)]
+
+
+def snapshot_anchors(events: Iterable[Event]) -> dict[str, str]:
+    """The fragment id of each snapshot's section, by snapshot id."""
+    items = list(events)
+    ids = anchors(items)
+    return {e.snapshot.id: ids[e.id] for e in items if e.snapshot is not None}
