@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy_tracker import history
 from policy_tracker.errors import (
@@ -121,6 +123,32 @@ def test_ranges_are_split_here(text: str, expected: RevRange) -> None:
 def test_bad_ranges_are_refused(text: str) -> None:
     with pytest.raises(BadRefError):
         parse_range(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+       | st.from_regex(r"[A-Za-z0-9._/@{}:^~ -]{1,20}", fullmatch=True))
+def test_any_text_is_a_plain_ref_or_refused(text: str) -> None:
+    try:
+        assert check_ref(text) == text
+    except BadRefError:
+        return
+    name, _, _ = text.partition("~")
+    assert not text.startswith("-") and text.isascii() and text.isprintable()
+    assert not any(bad in text for bad in ("..", "@{", ":", "^{", " ", "\\", "$", "*"))
+    assert name.split("^")[0], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_any_operand_text_is_recognised_or_refused(text: str) -> None:
+    try:
+        found = parse_operand(text)
+    except BadRefError:
+        return
+    if found is not None:
+        ref, path = found
+        assert check_ref(ref) == ref and path and text == f"{ref}:{path}"
 
 
 def test_operands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
