@@ -378,7 +378,8 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
     loaded = api.load_policy(policy, policies_of(ctx))
     timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
                                   _date_or_none(until, "--until date"), include_drafts)
-    emit(render("timeline", fmt, timeline, plain(lang)), output)
+    inputs = tuple(s.document.name for s in loaded.snapshots)
+    emit(render("timeline", fmt, timeline, plain(lang)), output, inputs)
 
 
 @cli.command("report")

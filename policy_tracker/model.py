@@ -148,10 +148,12 @@ class Citation:
     unconfirmed: bool = False
     note: Text = field(default_factory=Text)
 
-    def label(self) -> str:
-        """`source, article` as one short string."""
+    def label(self, lang: str = "en") -> str:
+        """`source, article` as one short string, marked when unconfirmed."""
         text = f"{self.source}, {self.article}" if self.article else self.source
-        return text + (" (unconfirmed)" if self.unconfirmed else "")
+        if self.unconfirmed:
+            text += "（未经证实）" if lang == "zh" else " (unconfirmed)"
+        return text
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form."""
@@ -565,6 +567,11 @@ class Timeline:
     events: tuple[Event, ...]
     since: dt.date | None = None
     until: dt.date | None = None
+    track_titles: tuple[tuple[str, Text], ...] = ()
+
+    def track_title(self, track: str, lang: str = "en") -> str:
+        """A track's name in `lang` (its id when the timeline has no title for it)."""
+        return next((t.get(lang) for name, t in self.track_titles if name == track), track)
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form (see `policy-tracker schema timeline`)."""

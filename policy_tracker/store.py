@@ -8,7 +8,7 @@ from importlib import resources
 
 from .catalog import Catalog
 from .errors import LoadError, NotFoundError, ValidationError
-from .load import load_document
+from .load import parse_document, read_bytes
 from .model import Document, Policy, Snapshot
 from .rules import overlay, rules_as_of
 from .validate import (SNAPSHOT_NAME, build_policy, build_snapshot, check_schema,
@@ -23,6 +23,24 @@ def bundled_root() -> str:
     if os.path.isdir(installed):
         return installed
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "policies")
+
+
+def display_name(path: str) -> str:
+    """How files are named in messages and reports: relative to the current folder when they
+    are under it, `policies/…` for the bundled data, else as given."""
+    full = os.path.abspath(path)
+    here = os.getcwd()
+    if full.startswith(here + os.sep):
+        return os.path.relpath(full, here)
+    bundled = os.path.abspath(bundled_root())
+    if full.startswith(bundled + os.sep):
+        return "policies/" + os.path.relpath(full, bundled).replace(os.sep, "/")
+    return path
+
+
+def load_document(path: str) -> Document:
+    """Read and parse one file of a policy folder, named for display."""
+    return parse_document(read_bytes(path), display_name(path))
 
 
 def policies_root(explicit: str | None = None, cwd: str | None = None) -> str:

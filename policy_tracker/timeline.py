@@ -54,7 +54,8 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
     events.sort(key=lambda e: (e.date, order.get(e.track, 0), e.id))
     kept = tuple(e for e in events if (since is None or e.date >= since)
                  and (until is None or e.date <= until))
-    return Timeline(policy.id, policy.title, chosen, kept, since, until)
+    titles = tuple((t.id, t.title) for t in policy.tracks if t.id in chosen)
+    return Timeline(policy.id, policy.title, chosen, kept, since, until, titles)
 
 
 def _event(snap: Snapshot, diff: Diff | None, previous: str,

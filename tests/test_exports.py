@@ -22,7 +22,7 @@ COMPARE_TEXT = f"""\
 --- example-residence/national@2020-06-01
 +++ example-residence/coastal@2020-06-01
 Eligibility
-  ~ [looser, major] Maximum age raised from 60 years to 65 years. \
+  ~ [looser, major] Maximum age raised from 60 years of age to 65 years of age. \
 (coastal-pilot, Item 3; {PILOT}:16:5)
   ~ [looser, major] Minimum years (Talent) lowered from 1 year to 0 years. \
 (coastal-pilot, Item 1; {PILOT}:15:9)
@@ -127,11 +127,11 @@ def test_history_command_all_steps_on_a_regional_track(run_cli: Callable[..., An
 Maximum age (eligibility.max_age)
 Policy: example-residence  Track: coastal
 
-Date        Value     Snapshot            Citation
-2010-01-01  60 years  2010-act            act-1, Art. 2
-2015-06-01  60 years  2015-amendment      act-1, Art. 2
-2016-04-01  65 years  2016-coastal-pilot  coastal-pilot, Item 3
-2020-03-01  65 years  2020-card           coastal-pilot, Item 3
+Date        Value            Snapshot            Citation
+2010-01-01  60 years of age  2010-act            act-1, Art. 2
+2015-06-01  60 years of age  2015-amendment      act-1, Art. 2
+2016-04-01  65 years of age  2016-coastal-pilot  coastal-pilot, Item 3
+2020-03-01  65 years of age  2020-card           coastal-pilot, Item 3
 """
 
 

@@ -205,10 +205,10 @@ def test_zh_history_labels() -> None:
 
 def test_text_timeline_marks_drafts_and_regional_events() -> None:
     text = render("timeline", "text", sample_timeline(), RenderOptions())
-    assert "2022-01-01  national  Draft Residence Regulation  [DRAFT — not law]" in text
-    assert "2016-04-01  coastal  Coastal Talent Pilot\n" \
+    assert "2022-01-01  National  Draft Residence Regulation  [DRAFT — not law]" in text
+    assert "2016-04-01  Coastal province  Coastal Talent Pilot\n" \
            "  Compared with the base rules in force: 2015-amendment\n" in text
-    assert "2015-06-01  national  Example Residence Amendment, Act No. 7\n" in text
+    assert "2015-06-01  National  Example Residence Amendment, Act No. 7\n" in text
 
 
 def test_text_history_columns_align_by_display_width() -> None:

@@ -39,7 +39,7 @@ def change_row(change: Change, lang: str) -> list[Any]:
     return [change.fingerprint, change.area.get(lang), change.path_text, change.label.get(lang),
             change.kind.value, change.rule, change.direction.value, change.severity.value,
             value(change.old), value(change.new), change.unit, change.sentence.get(lang),
-            change.citation.label() if change.citation else "", change.unconfirmed,
+            change.citation.label(lang) if change.citation else "", change.unconfirmed,
             str(change.old_position) if change.old_position else "",
             str(change.new_position) if change.new_position else ""]
 
@@ -81,5 +81,5 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
     return table(HISTORY_COLUMNS, (
         [history.policy, history.track, path, step.date.isoformat(), step.snapshot,
          step.title.get(lang), step.status, step.present, cell_value(step.value),
-         history.unit, step.citation.label() if step.citation else ""]
+         history.unit, step.citation.label(lang) if step.citation else ""]
         for step in history.steps))

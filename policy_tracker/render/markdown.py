@@ -46,7 +46,7 @@ def change_item(change: Change, options: RenderOptions) -> str:
         badge += f" · _{word('unconfirmed', lang)}_"
     line = f"- {badge}: {md(change.sentence.get(lang))}"
     if change.citation is not None:
-        line += f" ({word('citation', lang)}: {md(change.citation.label())})"
+        line += f" ({word('citation', lang)}: {md(change.citation.label(lang))})"
     if change.redline:
         line += f"\n  - {redline_md(change)}"
     return line
@@ -82,20 +82,21 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
         facts.append(f"{word('period', lang)}{colon}{md(period)}")
     lines = [f"# {md(title)}", "", " · ".join(facts), ""]
     for event in timeline.events:
-        lines += event_section(event, options)
+        lines += event_section(event, options, timeline.track_title(event.track, lang))
     if not timeline.events:
         lines += [word("no_events", lang), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def event_section(event: Event, options: RenderOptions) -> list[str]:
+def event_section(event: Event, options: RenderOptions, track_title: str = "") -> list[str]:
     """One event: heading, facts as a list, context, summary and change items."""
     lang = options.lang
+    track_title = track_title or event.track
     colon = colon_of(lang)
     marker = status_marker(event, lang)
     heading = f"## {md(event.date.isoformat())} · {md(event.title.get(lang))}"
     lines = [heading + (f" — **{md(marker)}**" if marker else ""), ""]
-    facts = [(word("track", lang), md(event.track))]
+    facts = [(word("track", lang), md(track_title))]
     if event.snapshot is not None:
         facts.append((word("status", lang), md(word(event.snapshot.status.value, lang))))
         if event.snapshot.document_number:
@@ -142,6 +143,6 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
         value = format_value(step.value, history.unit, lang) if step.present \
             else word("absent", lang)
         cells = [step.date.isoformat(), value, step.snapshot,
-                 step.citation.label() if step.citation else ""]
+                 step.citation.label(lang) if step.citation else ""]
         lines.append("| " + " | ".join(md(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -32,7 +32,8 @@ _COLOURS = {Direction.STRICTER: "\x1b[31m", Direction.LOOSER: "\x1b[32m",
 _RESET = "\x1b[0m"
 
 
-def change_line(change: Change, options: RenderOptions, indent: str = "  ") -> str:
+def change_line(change: Change, options: RenderOptions, indent: str = "  ",
+                with_file: bool = True) -> str:
     """One change as one line: symbol, [direction, severity], sentence, citation, position."""
     lang = options.lang
     tags = f"[{word(change.direction.value, lang)}, {word(change.severity.value, lang)}]"
@@ -40,10 +41,10 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ") -> s
         tags += f" [{word('unconfirmed', lang)}]"
     notes = []
     if change.citation is not None:
-        notes.append(display(change.citation.label()))
+        notes.append(display(change.citation.label(lang)))
     pos = change.new_position or change.old_position
     if pos is not None:
-        notes.append(display(str(pos)))
+        notes.append(display(str(pos) if with_file else f"{pos.line}:{pos.col}"))
     tail = f" ({'; '.join(notes)})" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
     if options.color:
@@ -66,9 +67,9 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
     lang = options.lang
     lines = _timeline_head(timeline, options)
     for event in timeline.events:
-        lines += ["", event_heading(event, lang)]
+        lines += ["", event_heading(event, lang, timeline.track_title(event.track, lang))]
         lines += [f"  {display(line)}" for line in event_context(event, lang)]
-        lines += [change_line(c, options) for c in event.changes]
+        lines += [change_line(c, options, with_file=False) for c in event.changes]
         if event.changes or not (event.baseline or event.error):
             lines.append(f"  {summary(event.changes, lang)}")
     lines += ["", _count(len(timeline.events), lang)]
@@ -87,9 +88,9 @@ def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     return lines
 
 
-def event_heading(event: Event, lang: str) -> str:
-    """`2022-01-01  national  Draft Residence Regulation, No. 5  [DRAFT — not law]`."""
-    head = f"{event.date.isoformat()}  {event.track}  {event.title.get(lang)}"
+def event_heading(event: Event, lang: str, track: str = "") -> str:
+    """`2022-01-01  National  Draft Residence Regulation, No. 5  [DRAFT — not law]`."""
+    head = f"{event.date.isoformat()}  {track or event.track}  {event.title.get(lang)}"
     if event.snapshot is not None and event.snapshot.document_number:
         head += f"{', ' if lang == 'en' else '，'}{event.snapshot.document_number}"
     marker = status_marker(event, lang)
@@ -117,7 +118,7 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
         value = format_value(step.value, history.unit, lang) if step.present \
             else word("absent", lang)
         rows.append([step.date.isoformat(), value, step.snapshot,
-                     step.citation.label() if step.citation else ""])
+                     step.citation.label(lang) if step.citation else ""])
     return "\n".join([display(head), display(where), ""] + aligned(rows)) + "\n"
 
 
