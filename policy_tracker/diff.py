@@ -18,7 +18,7 @@ from .classify import Verdict, classify, sentence
 from .errors import DiffBudgetError
 from .model import (Annotation, Change, ChangeKind, Citation, Diff, Direction, ItemKey, Path,
                     RuleTree, Severity, Text, Version, format_path, path_to_json, scalar_text)
-from .text import redline, wants_redline
+from .text import is_text_value, redlines, wants_redline
 
 _DEEPDIFF_KINDS = {
     "values_changed": ChangeKind.MODIFIED, "type_changes": ChangeKind.MODIFIED,
@@ -89,7 +89,9 @@ def _walk(a: Any, b: Any, path: Path, cat: Catalog, out: list[_Raw]) -> None:
         new_value = b[key]
         if _same(old_value, new_value):
             continue
-        if _container_pair(old_value, new_value):
+        if is_text_value(old_value) and is_text_value(new_value):
+            out.append(_Raw(ChangeKind.MODIFIED, path + (key,), old_value, new_value))
+        elif _container_pair(old_value, new_value):
             _walk(old_value, new_value, path + (key,), cat, out)
         else:
             pending_old[key] = old_value
@@ -252,9 +254,15 @@ class _Builder:
             fingerprint=fingerprint, unit=unit, area=self._area(path),
             citation=annotation.citation, old_position=self.old.locate(path),
             new_position=self.new.locate(path),
-            redline=redline(raw.old, raw.new) if not is_citation and
-            raw.kind is ChangeKind.MODIFIED and wants_redline(raw.old, raw.new) else (),
-            unconfirmed=annotation.unconfirmed)
+            unconfirmed=annotation.unconfirmed,
+            **self._redlines(raw, is_citation))
+
+    def _redlines(self, raw: _Raw, is_citation: bool) -> dict[str, Any]:
+        if is_citation or raw.kind is not ChangeKind.MODIFIED or \
+                not wants_redline(raw.old, raw.new):
+            return {}
+        primary, chinese = redlines(raw.old, raw.new)
+        return {"redline": primary or chinese, "redline_zh": chinese}
 
     def _area(self, path: Path) -> Text:
         if not path:

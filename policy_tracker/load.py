@@ -122,10 +122,6 @@ class _Builder:
         self.marks: dict[int, tuple[object, dict[Any, tuple[int, int]]]] = {}
         self.seen: set[int] = set()
         self.check_surrogates = check_surrogates
-        self.scalars: dict[str, Callable[[ScalarNode], Any]] = {
-            _STR: self._str, _INT: self._int, _FLOAT: self._float,
-            _BOOL: lambda n: n.value in ("true", "True", "TRUE"),
-            _NULL: lambda n: None, _DATE: self._date}
 
     def fail(self, node: Node, message: str) -> LoadError:
         mark = node.start_mark
@@ -142,11 +138,11 @@ class _Builder:
             return self._map(node, depth)  # type: ignore[arg-type]
         if tag == _SEQ:
             return self._seq(node, depth)  # type: ignore[arg-type]
-        scalar = self.scalars.get(tag)
+        scalar = _SCALARS.get(tag)
         if scalar is None:
             raise self.fail(node, f"explicit tags such as {tag!r} are not allowed "
                                   "(quote the value instead)")
-        return scalar(node)  # type: ignore[arg-type]
+        return scalar(self, node)
 
     def _map(self, node: MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -195,6 +191,14 @@ class _Builder:
         except ValueError:
             raise self.fail(node, f"invalid date {node.value!r}") from None
         return str(node.value)
+
+
+# Plain functions, not bound methods: a builder that held its own methods would be a reference
+# cycle, and every parsed tree would wait for the garbage collector to be freed.
+_SCALARS: dict[str, Callable[[_Builder, Any], Any]] = {
+    _STR: _Builder._str, _INT: _Builder._int, _FLOAT: _Builder._float,
+    _BOOL: lambda _, n: n.value in ("true", "True", "TRUE"),
+    _NULL: lambda _, n: None, _DATE: _Builder._date}
 
 
 def decode(data: bytes, name: str) -> str:

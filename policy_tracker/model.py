@@ -433,6 +433,11 @@ class Change:
     new_position: Position | None = None
     redline: tuple[tuple[str, str], ...] = ()
     unconfirmed: bool = False
+    redline_zh: tuple[tuple[str, str], ...] = ()
+
+    def redline_for(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """The redline in the reader's language (the Chinese side of a bilingual text)."""
+        return self.redline_zh if lang == "zh" and self.redline_zh else self.redline
 
     @property
     def path_text(self) -> str:
@@ -452,7 +457,8 @@ class Change:
                 "citation": self.citation.to_dict() if self.citation else None,
                 "unconfirmed": self.unconfirmed,
                 "old_position": pos(self.old_position), "new_position": pos(self.new_position),
-                "redline": [list(seg) for seg in self.redline]}
+                "redline": [list(seg) for seg in self.redline],
+                "redline_zh": [list(seg) for seg in self.redline_zh]}
 
 
 @dataclass(frozen=True)

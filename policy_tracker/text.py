@@ -21,8 +21,17 @@ def editorial_form(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+def is_text_value(value: Any) -> bool:
+    """A bilingual text written as `{en: …, zh: …}`."""
+    return isinstance(value, dict) and bool(value) and set(value) <= {"en", "zh"} \
+        and all(isinstance(v, str) for v in value.values())
+
+
 def is_editorial(old: Any, new: Any) -> bool:
-    """Two different strings that differ only in whitespace, width or case."""
+    """Two different texts that differ only in whitespace, width or case (in every language)."""
+    if is_text_value(old) and is_text_value(new):
+        return old != new and old.keys() == new.keys() and all(
+            editorial_form(old[k]) == editorial_form(new[k]) for k in old)
     return isinstance(old, str) and isinstance(new, str) and old != new \
         and editorial_form(old) == editorial_form(new)
 
@@ -31,6 +40,19 @@ def _tokens(text: str) -> list[str]:
     if _CJK.search(text):
         return list(text)
     return _WORDS.findall(text)
+
+
+def redlines(old: Any, new: Any) -> tuple[Redline, Redline]:
+    """The redline of a text edit, and of its Chinese side when the text is bilingual."""
+    if is_text_value(old) and is_text_value(new):
+        en = redline(old.get("en", ""), new.get("en", "")) if old.get("en") != new.get("en") \
+            else ()
+        zh = redline(old.get("zh", ""), new.get("zh", "")) if old.get("zh") != new.get("zh") \
+            else ()
+        return en, zh
+    if isinstance(old, str) and isinstance(new, str):
+        return redline(old, new), ()
+    return (), ()
 
 
 def redline(old: str, new: str) -> Redline:
@@ -51,6 +73,8 @@ def redline(old: str, new: str) -> Redline:
 
 def wants_redline(old: Any, new: Any) -> bool:
     """Long texts get a redline; short ones read better as old → new (Chinese is denser)."""
+    if is_text_value(old) and is_text_value(new):
+        return any(wants_redline(old.get(k, ""), new.get(k, "")) for k in ("en", "zh"))
     if not (isinstance(old, str) and isinstance(new, str)):
         return False
     limit = LONG_TEXT // 2 if _CJK.search(old + new) else LONG_TEXT

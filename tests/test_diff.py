@@ -36,8 +36,9 @@ def diff_case(case: Path) -> Diff:
     catalog = _catalog(case)
     sides = []
     for name in ("old.yaml", "new.yaml"):
-        doc = load_document(str(case / name))
         rel = f"{case.name}/{name}"
+        loaded = load_document(str(case / name))
+        doc = type(loaded)(rel, loaded.data, loaded.source_map)
         sides.append(Version(rel, split_rules(doc.data, catalog), ((doc, ()),)))
     return compare(sides[0], sides[1], catalog)
 

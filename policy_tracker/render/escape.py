@@ -27,8 +27,9 @@ def md(text: str) -> str:
     text = display(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A word joiner after @ and # stops mentions and issue links without changing what is read.
-    return text.replace("@", "@\u2060").replace("#", "#\u2060")
+    # A word joiner after @, # and the colon of :// stops mentions, issue links and bare-URL
+    # links without changing what is read.
+    return text.replace("@", "@\u2060").replace("#", "#\u2060").replace("://", ":\u2060//")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")

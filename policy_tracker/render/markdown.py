@@ -20,11 +20,11 @@ from .common import (
 from .escape import md
 
 
-def redline_md(change: Change) -> str:
+def redline_md(change: Change, lang: str = "en") -> str:
     """A redline as Markdown: deletions struck through, insertions in bold."""
     out: list[str] = []
     previous = "="
-    for op, text in change.redline:
+    for op, text in change.redline_for(lang):
         if op != "=" and not text.strip():
             continue
         if op == "+" and previous == "-" and not _CJK_END.search(out[-1] if out else ""):
@@ -47,8 +47,8 @@ def change_item(change: Change, options: RenderOptions) -> str:
     line = f"- {badge}: {md(change.sentence.get(lang))}"
     if change.citation is not None:
         line += f" ({word('citation', lang)}: {md(change.citation.label(lang))})"
-    if change.redline:
-        line += f"\n  - {redline_md(change)}"
+    if change.redline_for(lang):
+        line += f"\n  - {redline_md(change, lang)}"
     return line
 
 
