@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
+import contextlib
 import os
 import re
 import tempfile
@@ -152,8 +153,6 @@ def _write_atomically(path: str, data: bytes) -> None:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

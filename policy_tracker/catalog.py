@@ -142,6 +142,23 @@ def parse_path(text: str) -> Path:
     return tuple(out)
 
 
+def concrete_path(data: Any, path: Path) -> Path:
+    """`path` with each `[*=x]` item named by the identity key the data actually uses."""
+    out: list[Any] = []
+    node = data
+    for seg in path:
+        if isinstance(seg, ItemKey) and seg.key == "*" and isinstance(node, list):
+            item = next((i for i in node if _matches(i, seg)), None)
+            key = next((k for k in GENERIC_KEYS if isinstance(item, dict)
+                        and str(item.get(k)) == seg.value), "")
+            seg = ItemKey(key, seg.value)
+        out.append(seg)
+        found, node = lookup(node, (seg,)) if node is not None else (False, None)
+        if not found:
+            node = None
+    return tuple(out)
+
+
 def lookup(data: Any, path: Path) -> tuple[bool, Any]:
     """(found, value) at `path`; `[*=x]` items match any identity key equal to x."""
     node = data

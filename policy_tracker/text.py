@@ -83,7 +83,8 @@ def wants_redline(old: Any, new: Any) -> bool:
 
 _UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
             "working days": "个工作日", "percent": "%", "%": "%", "times": "倍",
-            "age": "岁", "years of age": "岁", "months per year": "个月/年", "days per year": "天/年", "CNY": "元"}
+            "age": "岁", "years of age": "岁", "months per year": "个月/年",
+            "days per year": "天/年", "CNY": "元"}
 _UNIT_EN = {"percent": "%", "times": "×"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .catalog import Catalog, lookup, parse_path
+from .catalog import Catalog, concrete_path, lookup, parse_path
 from .diff import compare
 from .errors import NotFoundError
 from .model import (Annotation, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
@@ -109,6 +109,11 @@ def field_history(policy: Policy, path: str | Path, track: str = "national",
     """The value of one field at every snapshot of a track (only changes, unless asked)."""
     target = parse_path(path) if isinstance(path, str) else path
     select_tracks(policy, [track])
+    for snap in reversed(_law_dates(policy, track)):
+        named = concrete_path(rules_as_of(policy, snap.effective, track).tree.values, target)
+        if not any(isinstance(s, ItemKey) and s.key in ("*", "") for s in named):
+            target = named
+            break
     catalog = Catalog(policy.fields)
     steps: list[Step] = []
     seen_anywhere = False

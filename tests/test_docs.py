@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,19 @@ def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch,
         expected = re.findall(r"print\(.*\)\s+# (\[.*\])$", block, re.M)
         for line in expected:
             assert line in printed, f"README promises {line}, the code printed {printed!r}"
+
+
+def _bundled_examples() -> list[list[str]]:
+    block = README.split("Examples on the bundled data:", 1)[1].split("```sh\n", 1)[1]
+    block = block.split("```", 1)[0].replace("\\\n", " ")
+    return [shlex.split(line)[1:] for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("args", _bundled_examples(), ids=" ".join)
+def test_readme_examples_on_the_bundled_data_run(args: list[str], run_cli: Any,
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./policies here: the bundled data is used
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""

@@ -41,7 +41,8 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     lang = options.lang
     lines = []
     if item.problems:
-        heading = "**Problems (fix before merging):**" if lang == "en" else "**问题（合并前需修正）：**"
+        heading = ("**Problems (fix before merging):**" if lang == "en"
+                   else "**问题（合并前需修正）：**")
         lines += [heading, ""]
         lines += [f"- {_code(p.location() or item.path)} {md(p.message)}" for p in item.problems]
         lines.append("")
