@@ -180,11 +180,50 @@ FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2023-12-01", "national", "card.number_length", 18, "card-numbers; card-2023-flanders: 18 digits"),
     ("2023-12-01", "national", "card.number_prefix", "9", "card-numbers: first digit 9"),
     ("2023-12-01", "national", "card.issuer.en", "National Immigration Administration", "card-2023-xinhua"),
-    ("2023-12-01", "national", "card.name.zh", "中华人民共和国外国人永久居留身份证", "card-2023-xinhua"),
+    ("2023-12-01", "national", "card.name.zh", "外国人永久居留身份证",
+     "card-2023-xinhua: the new version of the 外国人永久居留身份证 (full title 中华人民共和国外国人永久居留身份证); no renaming in 2023"),
     ("2023-12-01", "national", "card.validity_years_under_18", 5, "order74-en-b Art. 21; wiki-mirror"),
     ("2023-11-30", "national", "card.number_length", 15, "2017 card until 2023-11-30"),
     ("2026-01-01", "national", f"{INV}.investment_tiers[central-region].min_paid_in_capital_usd", 1000000, "Order No. 74 still in force"),
     ("2026-01-01", "national", "residence_obligation.min_months_per_year", 3, "order74-en-b Art. 20"),
+    # --- added by the second review (each checked against the fact sheet or a source read)
+    ("2005-01-01", "national", "card.issuer.en", "Ministry of Public Security", "order74-en-b Art. 19: the MPS issues the card"),
+    ("2005-01-01", "national", "residence_obligation.exception_approver.zh", "省、自治区、直辖市公安厅、局", "order74-en-b Art. 20"),
+    ("2005-01-01", "national", "eligibility.year_counting.zh", "本条所指年限均指申请之日前连续的年限", "crsrw-order74 Art. 6"),
+    ("2005-01-01", "national", "count:eligibility.general_conditions", 3, "order74-text Art. 6: law, health, no criminal record"),
+    ("2005-01-01", "national", "count:documents", 6, "order74-en-a Art. 9"),
+    ("2005-01-01", "national", "cancellation.authority.en", "Ministry of Public Security", "cancel-10100"),
+    ("2005-01-01", "national", "procedure.approval_limits", [], "quanzhou-guide: 无数量限制 (no quantity limit)"),
+    ("2012-10-01", "national", "meta:dates.promulgated", "2012-09-25", "treatment-2012: issued 2012-09-25"),
+    ("2012-10-01", "national", "fees[application].amount_cny", 1500, "suizhou-fees No. 20: basis 2004 price documents"),
+    ("2012-10-01", "national", "fees[replacement].amount_cny", 600, "suizhou-fees No. 23"),
+    ("2013-07-01", "national", "cancellation.authority.en", "Ministry of Public Security", "exit-entry-law-en Art. 49"),
+    ("2013-07-01", "national", "exists:cancellation.grounds[other-unsuitability]", True, "exit-entry-law-en Art. 49(5)"),
+    ("2016-02-18", "national", "meta:dates.published", "2016-02-18", "opinions-2016: Xinhua release of 2016-02-18"),
+    ("2017-06-16", "national", "card.issuer.en", "Ministry of Public Security", "card-2017-notice: issued by the MPS"),
+    ("2017-06-16", "national", "card.number_on_exchange.en", "Unchanged on exchange or replacement", "card-2017-notice Part 4"),
+    ("2017-06-16", "national", "count:card.printed_fields", 7, "card-2017-notice Part 1"),
+    ("2017-06-16", "national", "card.validity_years_under_18", 5, "card-2017-notice Part 2: validity unchanged"),
+    ("2019-08-01", "national", f"count:{R}[recommended-talent].recommended_by", 3, "nia-2019 Measure 1"),
+    ("2019-08-01", "national", f"exists:{R}[salary-and-tax].accompanying_family[minor-children]", True, "nia-2019 Measure 2"),
+    ("2019-08-01", "national", f"count:{R}", 11, "order74-text Art. 6 (7 routes) + nia-2019 Measures 1-3 (4 routes)"),
+    ("2023-12-01", "national", "card.nickname.zh", "五星卡", "card-2023"),
+    ("2023-12-01", "national", "card.validity_years_18_and_over", 10, "order74-en-b Art. 21; wiki-mirror"),
+    ("2023-12-01", "national", f"{R}[salary-and-tax].min_salary_multiple_of_local_average_wage", 6, "nia-2019 Measure 2: unchanged"),
+    ("2015-07-01", "shanghai", f"exists:{R}[shanghai-market-salary].conditions[employer-recommendation]", True, "shanghai-2015-shmh"),
+    ("2016-03-01", "beijing", f"{R}[beijing-foreign-chinese-zhongguancun].min_consecutive_years", 4, "beijing-2016: 4 consecutive years"),
+    ("2016-03-01", "beijing", f"{R}[beijing-foreign-chinese-doctorate].min_months_in_china_per_year", 6,
+     "beijing-2016: more than 6 months a year"),
+    ("2016-04-01", "fujian", f"{R}[fujian-ftz-talent].talent_permit_validity_years", 5, "fujian-2016-taihai: 5-year permit"),
+    ("2016-08-01", "guangdong", f"{R}[guangdong-senior-professional].decision_deadline_working_days", 90, "guangdong-2016-bal"),
+    ("2016-08-01", "guangdong", f"{R}[guangdong-senior-professional].min_work_years", 3, "guangdong-2016-bal"),
+    ("2016-08-01", "guangdong", f"{R}[guangdong-market-salary].min_months_in_china_per_year", 6, "guangdong-2016-investhk"),
+    ("2017-06-01", "tianjin", f"count:{R}[tianjin-recommended-talent].recommended_by", 3,
+     "tianjin-2017-cns: FTZ committee, Binhai government, Tianjin HRSS"),
+    ("2017-06-01", "tianjin", f"{R}[tianjin-foreign-chinese-work].min_consecutive_years", 4, "tianjin-2017-cns"),
+    ("2017-06-01", "tianjin", f"{R}[tianjin-foreign-chinese-work].min_months_in_china_per_year", 6, "tianjin-2017-cns"),
+    ("2017-06-01", "tianjin", f"exists:{R}[tianjin-market-salary].accompanying_family[spouse]", True,
+     "tianjin-2017: the foreign spouse and minor children may apply together"),
 ]
 
 # The same, resolved with include_drafts=True.
@@ -199,7 +238,28 @@ DRAFT_FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2020-03-01", "national", f"{R}[key-industry-wage].min_salary_multiple_of_local_average_wage", 4, "draft-2020-text Art. 15(2): 4x wage"),
     ("2020-03-01", "national", f"{R}[key-industry-wage].min_consecutive_years", 3, "draft-2020-text Art. 15(2): 3 consecutive years"),
     ("2020-03-01", "national", "residence_obligation.min_months_per_year", 3, "draft-2020-cd-text: 3 months a year"),
-    ("2020-03-01", "national", "count:procedure.approval_limits", 2, "ttnews-2020: quota-based approval and points assessment"),
+    ("2020-03-01", "national", "count:procedure.approval_limits", 1, "ttnews-2020: quota-based approval (定额审批)"),
+    ("2020-03-01", "national", "procedure.selection_methods[points-assessment].title.zh", "积分评估",
+     "ttnews-2020: points-based assessment (积分评估) is a method of assessment, not a limit on approvals"),
+    ("2020-03-01", "national", f"exists:{INV}.investment_tiers[anywhere-in-china]", False,
+     "draft-2020-chinadaily; draft-2020-liang: the draft's investment types replace the 2004 USD tiers by region"),
+    ("2020-03-01", "national", f"exists:{INV}.investment_tiers[high-tech-innovative-enterprises]", True,
+     "draft-2020-liang: 高新技术和创新型企业投资"),
+    ("2020-03-01", "national", f"exists:{INV}.conditions[investment-tax-employment-standards]", False,
+     "draft-2020-chinadaily: the standards apply to the encouraged-areas type only, not to every investor"),
+    ("2020-03-01", "national", f"{R}[spouse].min_marriage_years", 5, "draft-2020-liang: marriage lasting five years"),
+    ("2020-03-01", "national", f"{R}[elderly-dependants].min_age", 60, "draft-2020-liang: 年满六十周岁来华依亲"),
+    ("2020-03-01", "national", f"{R}[minor-children].child_age_limit", 18, "draft-2020-liang: 18岁以下"),
+    ("2020-03-01", "national", "procedure.authorities[approving].authority.en",
+     "National Immigration Administration (administered by the Ministry of Public Security)",
+     "draft-2020-translation: 'State Immigration Administration' is another English name of the same body"),
+    ("2020-03-01", "national", "procedure.authorities[accepting].authority.zh", "居留地公安机关出入境管理机构", "draft-2020-xinhua"),
+    ("2020-03-01", "national", "count:procedure.applicant_steps", 2, "draft-2020-xinhua: interview and fingerprints"),
+    ("2020-03-01", "national", "exists:legal_basis[exit-entry-law]", True, "draft-2020-zouyi: draft Art. 1"),
+    ("2020-03-01", "national", "exists:rights[card-may-not-be-refused]", True, "draft-2020-xinhua"),
+    ("2020-03-01", "national", f"exists:{R}[outstanding-achievement]", True, "draft-2020-xinhua: direct application"),
+    ("2020-03-01", "national", f"exists:{R}[special-contribution].recommended_by", False,
+     "draft-2020-xinhua: the recommendation is a new condition of the route, recorded once"),
     ("2020-02-26", "national", "meta:id", "2019-nia-measures", "the draft only appears from its publication date"),
     ("2024-01-01", "national", "meta:id", "2023-id-card", "later law comes after the draft"),
 ]
@@ -502,6 +562,20 @@ def test_tianjin_day_is_flagged(policy):
     tianjin = policy.snapshots_of("tianjin")[0]
     notes = " ".join(n.en for n in tianjin.meta.notes)
     assert "June 2017" in notes and "not confirmed" in notes
+
+
+def test_ages_are_shown_as_ages(policy):
+    catalog = Catalog(policy.fields)
+    for field in ("child_age_limit", "min_age"):
+        spec = catalog.spec(("eligibility", "routes", ItemKey("id", "x"), field))
+        assert spec is not None and spec.unit == "age", field
+
+
+def test_draft_keeps_no_2004_usd_tiers(policy):
+    resolved = rules_as_of(policy, dt.date(2020, 3, 1), "national", include_drafts=True)
+    tiers = _lookup(resolved.tree.values, f"{INV}.investment_tiers")
+    assert {t["id"] for t in tiers} == {"cumulative-direct-investment", "encouraged-areas",
+                                        "high-tech-innovative-enterprises"}
 
 
 def test_claims_note(policy):
