@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from .model import ChangeKind, Direction, FieldSpec, Severity, Text
+from .model import ChangeKind, Citation, Direction, FieldSpec, Severity, Text
 from .text import format_value, is_editorial, wants_redline
 
 
@@ -158,6 +158,8 @@ def sentence(rule: str, label: Text, old: Any, new: Any, unit: str) -> Text:
 
 
 def _show(value: Any, unit: str, lang: str, rule: str) -> str:
+    if isinstance(value, Citation):
+        return value.label(lang)
     if rule == "type-changed":
         kinds = {"str": ("text", "文本"), "int": ("whole number", "整数"),
                  "float": ("decimal number", "小数"), "bool": ("true/false", "布尔值"),

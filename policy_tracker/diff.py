@@ -216,7 +216,10 @@ def _without(item: Any, key: str) -> Any:
 def _citation_changes(old: RuleTree, new: RuleTree, changed: set[Path]) -> Iterator[_Raw]:
     for path in sorted(set(old.annotations) & set(new.annotations), key=format_path):
         a, b = old.annotations[path].citation, new.annotations[path].citation
-        if a != b and a is not None and b is not None and path not in changed:
+        if a is None or b is None or path in changed:
+            continue
+        # A reworded note is not a new authority: compare source, article and doubt only.
+        if (a.source, a.article, a.unconfirmed) != (b.source, b.article, b.unconfirmed):
             yield _Raw(ChangeKind.MODIFIED, path, a, b)
 
 
@@ -234,7 +237,7 @@ class _Builder:
         list_spec = self.cat.spec(path[:-1]) if is_item else None
         is_citation = isinstance(raw.old, Citation)
         if is_citation:
-            old_value, new_value = raw.old.label(), raw.new.label()
+            old_value, new_value = raw.old, raw.new
             verdict = Verdict("citation-changed", Direction.NEUTRAL,
                               self.severities.get("citation-changed", Severity.EDITORIAL))
         else:
@@ -307,13 +310,18 @@ class _Builder:
         return Text(seg.value, seg.value)
 
     def _annotation(self, path: Path, prefer_old: bool) -> Annotation:
+        """The citation of the value, of the nearest cited ancestor, or, for a whole block,
+        the one citation all its cited parts share."""
         trees = (self.old.tree, self.new.tree) if prefer_old else (self.new.tree, self.old.tree)
         for tree in trees:
             for end in range(len(path), -1, -1):
                 found = tree.annotations.get(path[:end])
                 if found is not None and found.citation is not None:
                     return found
-        return Annotation()
+        inside = [a for p, a in trees[0].annotations.items()
+                  if p[:len(path)] == path and a.citation is not None]
+        sources = {(a.citation.source, a.citation.article) for a in inside if a.citation}
+        return inside[0] if len(sources) == 1 else Annotation()
 
 
 _LANGUAGE_NAMES = {("en", "en"): " (English)", ("zh", "en"): " (Chinese)",
