@@ -94,10 +94,11 @@ def policies_of(ctx: click.Context) -> str | None:
 
 def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> None:
     """Write a result to a file (atomically) or to standard output."""
+    from .load import files_read
     from .output import write_atomic, write_stdout
 
     if output and output != "-":
-        write_atomic(output, text, inputs)
+        write_atomic(output, text, inputs + files_read())
     else:
         write_stdout(text)
 
@@ -498,11 +499,13 @@ def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
                          "diff.policy-tracker.command")
     path, old_file, _, _, new_file = args[:5]
     shown = args[7] if len(args) == 9 else path
-    click.echo(f"policy-tracker diff a/{path} b/{shown}")
+    from .render.escape import display
+
+    click.echo(display(f"policy-tracker diff a/{path} b/{shown}"))
     try:
         sides = [api.side_for_driver(name, shown) for name in (old_file, new_file)]
         diff = api.diff_sides(sides[0], sides[1])
         text = render("diff", "text", diff, options_for(lang))
         click.echo("\n".join(text.splitlines()[2:]))
     except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
-        click.echo(f"(not compared: {exc})")
+        click.echo(display(f"(not compared: {exc})"))

@@ -8,6 +8,7 @@ budget that could cut a result short.
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -135,6 +136,7 @@ def _scalar_set(items: list[Any]) -> bool:
 def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
     from deepdiff import DeepDiff  # only here: importing it costs ~0.2 s at start-up
 
+    _quiet_deepdiff()
     result = DeepDiff(old, new, view="tree", ignore_order=False, ignore_private_variables=False,
                       threshold_to_diff_deeper=0, verbose_level=2, ignore_string_type_changes=False,
                       ignore_numeric_type_changes=False)
@@ -172,6 +174,14 @@ def _expand_lists(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
             pair = (None, item) if change.kind is ChangeKind.ADDED else (item, None)
             out.append(_Raw(change.kind, change.path + (key,), *pair))
     return out
+
+
+def _quiet_deepdiff() -> None:
+    """DeepDiff logs warnings when it reaches a limit; the limit becomes our error instead."""
+    logger = logging.getLogger("deepdiff")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _pair_items(raw: list[_Raw]) -> list[_Raw]:

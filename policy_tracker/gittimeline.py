@@ -14,7 +14,7 @@ from .errors import LoadError, NotFoundError, ValidationError
 from .history import iter_revisions, read_document_at
 from .model import (Commit, Document, Event, Revision, RuleTree, SnapshotMeta, Text, Timeline,
                     Version)
-from .refs import parse_range, repo_path
+from .refs import is_policy_file, parse_range, repo_path
 from .validate import build_policy, build_snapshot, check_schema
 
 Progress = Callable[[int, int], None]
@@ -33,22 +33,24 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
     catalogs = _Catalogs(repo_dir, parse_range(rev_range).new if rev_range else "HEAD")
     last: dict[str, Version] = {}
     events: list[Event] = []
+    # One file is one chain across its renames; in a folder each path is its own chain.
+    chain = rel if is_policy_file(rel) else None
     for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
                                                     use_cache, notes)):
-        events.append(_event(revision, order, last, catalogs))
+        events.append(_event(revision, order, last, catalogs, chain or revision.path))
     events.sort(key=lambda e: (e.date, int(e.id.split("#")[1])))
     tracks = tuple(dict.fromkeys(e.track for e in events))
     return Timeline(rel or ".", Text(rel or ".", rel or "."), tracks, tuple(events))
 
 
 def _event(revision: Revision, order: int, last: dict[str, Version],
-           catalogs: _Catalogs) -> Event:
+           catalogs: _Catalogs, chain: str) -> Event:
     commit = Commit(revision.commit, revision.committed, revision.authored, revision.subject)
     base: dict[str, Any] = dict(id=f"{revision.commit[:12]}:{revision.path}#{order}",
                                 track=revision.path, commit=commit,
                                 file=f"{revision.commit[:12]}:{revision.path}")
     commit_day = revision.committed.date()
-    previous = last.get(revision.path)
+    previous = last.get(chain)
     prev_name = previous.name if previous else ""
     if revision.error is not None:
         return Event(date=commit_day, title=Text(revision.subject, revision.subject),
@@ -57,12 +59,12 @@ def _event(revision: Revision, order: int, last: dict[str, Version],
         catalog = catalogs.get(revision.path)
         gone = Version(f"{revision.commit[:12]}:(deleted)", RuleTree({}, {}))
         diff = compare(previous, gone, catalog) if previous else None
-        last.pop(revision.path, None)
+        last.pop(chain, None)
         return Event(date=commit_day, title=Text(revision.subject, revision.subject),
                      changes=diff.changes if diff else (), previous=prev_name, **base)
     version, meta, date = _version(revision, catalogs)
     diff = compare(previous, version, catalogs.get(revision.path)) if previous else None
-    last[revision.path] = version
+    last[chain] = version
     title = meta.title if meta else Text(revision.subject, revision.subject)
     return Event(date=date or commit_day, title=title, changes=diff.changes if diff else (),
                  snapshot=meta, previous=prev_name, **base)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 import os
 import re
 import stat
@@ -23,6 +24,8 @@ from .model import Document, SourceMap
 
 MAX_BYTES = int(os.environ.get("POLICY_TRACKER_MAX_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 100
+# The pure-Python parser reads about 1 MB a second: beyond this it is refused, not waited for.
+MAX_BYTES_PURE = int(os.environ.get("POLICY_TRACKER_MAX_BYTES_PURE", 2 * 1024 * 1024))
 
 _STR, _INT, _FLOAT, _BOOL, _NULL, _DATE = (f"tag:policy-tracker,2024:{n}" for n in
                                             ("str", "int", "float", "bool", "null", "date"))
@@ -150,7 +153,10 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _DATE):
                 raise self.fail(key_node, "keys must be plain strings (quote this key)")
-            key = key_node.value
+            if id(key_node) in self.seen:
+                raise self.fail(key_node, "aliases (*name) are not allowed: write the value out")
+            self.seen.add(id(key_node))
+            key = self._str(key_node)
             if key in marks:
                 raise self.fail(key_node, f"duplicate key {key!r} (first at line {marks[key][0]})")
             if key == "<<" and not key_node.style:
@@ -180,10 +186,16 @@ class _Builder:
     def _int(self, node: ScalarNode) -> int:
         text = node.value
         base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
-        return int(text[2:] if base != 10 else text, base)
+        try:
+            return int(text[2:] if base != 10 else text, base)
+        except ValueError:  # more digits than Python converts (4,300): no real rule has them
+            raise self.fail(node, "number too long (quote it if it is text)") from None
 
     def _float(self, node: ScalarNode) -> float:
-        return float(node.value)
+        value = float(node.value)
+        if not math.isfinite(value):
+            raise self.fail(node, "number out of range (quote it if it is text)")
+        return value
 
     def _date(self, node: ScalarNode) -> str:
         try:
@@ -231,12 +243,16 @@ def decode(data: bytes, name: str) -> str:
 def parse_document(data: bytes, name: str) -> Document:
     """Parse YAML (or JSON) bytes into a `Document`; the top level must be a mapping."""
     text = decode(data, name)
+    loader_class = _loader_class()
+    if loader_class is _PureLoader and len(data) > MAX_BYTES_PURE:
+        raise LoadError(f"file is larger than the {MAX_BYTES_PURE}-byte limit of the "
+                        "pure-Python YAML parser (install PyYAML with libyaml)", name)
     builder = _Builder(name, "\\u" in text or "\\U" in text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the parse allocates many objects and no cycles; the collector only slows it
     loader = None
     try:
-        loader = _loader_class()(text)
+        loader = loader_class(text)
         root = loader.get_single_node()
         if root is None:
             raise LoadError("file is empty (expected a mapping)", name, 1, 1)
@@ -265,15 +281,31 @@ def parse_document(data: bytes, name: str) -> Document:
     return Document(name, data_tree, SourceMap(builder.marks))
 
 
-def read_bytes(path: str) -> bytes:
-    """Read a regular file, never more than the size cap, never a device or a FIFO."""
+_READ: set[str] = set()
+
+
+def files_read() -> tuple[str, ...]:
+    """Every file this process has read as input: outputs must never replace one of them."""
+    return tuple(sorted(_READ))
+
+
+def read_bytes(path: str, follow_links: bool = True) -> bytes:
+    """Read a regular file, never more than the size cap, never a device or a FIFO (nor a
+    symbolic link, unless `follow_links`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    _READ.add(os.path.realpath(path))
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise LoadError("no such file", path) from None
     except IsADirectoryError:
         raise LoadError("is a directory, not a file", path) from None
     except OSError as exc:
+        if not follow_links and os.path.islink(path):
+            raise LoadError("is a symbolic link; policy files must be regular files",
+                            path) from None
         raise EnvironmentFailure(f"cannot read: {exc.strerror}", path) from None
     try:
         mode = os.fstat(fd).st_mode
@@ -297,10 +329,19 @@ def load_document(path: str) -> Document:
     return parse_document(read_bytes(path), path)
 
 
+_INVISIBLE = re.compile("[\x80-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+                        "\ufeff]")
+
+
 def dump_yaml(data: Any) -> str:
-    """Block-style YAML of plain data, keys in their given order, text kept as Unicode."""
-    return str(yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True,
+    """Block-style YAML of plain data, keys in their given order, text kept as Unicode unless
+    it hides invisible or bidirectional characters (then everything non-ASCII is escaped)."""
+    text = str(yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True,
                          default_flow_style=False, width=100))
+    if _INVISIBLE.search(text):
+        text = str(yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=False,
+                             default_flow_style=False, width=100))
+    return text
 
 
 class _SafeDumper(yaml.SafeDumper):

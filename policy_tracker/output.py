@@ -80,9 +80,21 @@ def write_stdout(text: str) -> None:
             stream.write(data)
             stream.flush()
     except OSError as exc:
+        detach_stdout()
         if exc.errno == errno.EPIPE or isinstance(exc, BrokenPipeError):
             raise
         raise OutputError(f"cannot write: {exc.strerror or exc}", "<stdout>") from None
+
+
+def detach_stdout() -> None:
+    """Point standard output at /dev/null after a failed write, so that Python's own flush at
+    exit does not fail a second time (and print a second error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def append_text(path: str, text: str) -> None:

@@ -40,7 +40,7 @@ def display_name(path: str) -> str:
 
 def load_document(path: str) -> Document:
     """Read and parse one file of a policy folder, named for display."""
-    return parse_document(read_bytes(path), display_name(path))
+    return parse_document(read_bytes(path, follow_links=False), display_name(path))
 
 
 def policies_root(explicit: str | None = None, cwd: str | None = None) -> str:

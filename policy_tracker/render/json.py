@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..model import Diff, FieldHistory, RenderOptions, Review, Timeline
 
 
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+                        "\ufeff\ud800-\udfff]")
+
+
+def escape_invisible(text: str) -> str:
+    """JSON text with invisible and bidirectional characters written as \\u escapes (they only
+    occur inside strings, where the escape means the same character)."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def dumps(data: Any) -> str:
     """Deterministic, strict JSON text."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return escape_invisible(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False,
+                                       allow_nan=False)) + "\n"
 
 
 def render_diff(diff: Diff, options: RenderOptions) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import FieldHistory, RenderOptions, Timeline
+from .json import escape_invisible
 
 # JSON allows these inside strings, but line splitters (Python's str.splitlines among them)
 # treat them as line breaks: escaping them keeps one record per line for every reader.
@@ -19,7 +20,7 @@ def line(data: Any) -> str:
                       allow_nan=False)
     for raw, escaped in _LINE_BREAKS.items():
         text = text.replace(raw, escaped)
-    return text
+    return escape_invisible(text)
 
 
 def lines(records: Iterable[Any]) -> str:

@@ -12,9 +12,13 @@ MAX_CHARS = 60_000
 MAX_BYTES = 65_000
 
 
-def _code(text: str) -> str:
-    """Inline code that data cannot close: a fence longer than any backtick run inside."""
-    text = display(text)
+def _code(text: str, in_table: bool = False) -> str:
+    """Inline code that data cannot close (a fence longer than any backtick run inside) nor
+    use to spoof the comment's marker; in a table, pipes are escaped (GFM splits cells on
+    them even inside code)."""
+    text = display(text).replace("<!--", "<!\u2060--")
+    if in_table:
+        text = text.replace("|", "\\|")
     fence = "`" * (_runs(text) + 1)
     return f"{fence} {text} {fence}"
 
@@ -31,7 +35,7 @@ def _row(item: FileReview, lang: str) -> str:
     changes = item.diff.changes if item.diff else ()
     counts = [sum(1 for c in changes if name in (c.direction.value, c.severity.value))
               for name in ("looser", "stricter", "major")]
-    cells = [_code(item.path), word(item.status, lang) if item.status in (
+    cells = [_code(item.path, in_table=True), word(item.status, lang) if item.status in (
         "added", "removed", "renamed", "modified") else md(item.status), str(len(changes)),
         *map(str, counts), str(len(item.problems))]
     return "| " + " | ".join(cells) + " |"
@@ -71,14 +75,22 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if not review.files:
         head.append("No policy files changed." if lang == "en" else "没有政策文件变化。")
         return "\n".join(head) + "\n"
-    table = ["| file | status | changes | looser | stricter | major | problems |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
-    table += [_row(f, lang) for f in review.files]
-    out = "\n".join(head + table) + "\n\n"
+    out = "\n".join(head + ["| file | status | changes | looser | stricter | major | problems |",
+                            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]) + "\n"
+    rows_left_out = 0
+    for item in review.files:
+        row = _row(item, lang) + "\n"
+        if rows_left_out or _too_long(out + row, reserve=8_000):
+            rows_left_out += 1
+        else:
+            out += row
+    if rows_left_out:
+        out += f"\n_… and {rows_left_out} more file(s), left out to stay within GitHub's limit._\n"
+    out += "\n"
     left_out = 0
     for item in review.files:
         section = _details(item, options) + "\n"
-        if _too_long(out + section):
+        if left_out or _too_long(out + section):
             left_out += 1
             continue
         out += section
@@ -89,5 +101,7 @@ def render_review(review: Review, options: RenderOptions) -> str:
     return out
 
 
-def _too_long(text: str) -> bool:
-    return len(text) > MAX_CHARS - 400 or len(text.encode("utf-8")) > MAX_BYTES - 800
+def _too_long(text: str, reserve: int = 0) -> bool:
+    """Over budget, keeping room for the closing note (and `reserve` for what must follow)."""
+    return len(text) > MAX_CHARS - 400 - reserve or \
+        len(text.encode("utf-8")) > MAX_BYTES - 800 - reserve
