@@ -32,7 +32,8 @@ GIT_TIME_LIMIT = 8.0
 PYCACHE = Path(tempfile.gettempdir()) / f"policy-tracker-hostile-pycache-{os.getuid()}"
 BACKENDS = ("auto", "pure")
 POSITIONED = re.compile(r"^error: .+:\d+:\d+: ")
-# C0 (but tab and newline), DEL, C1, zero-width, bidirectional controls, BOM: never raw on a terminal.
+# C0 (but tab and newline), DEL, C1, zero-width and bidirectional controls, BOM: never raw
+# on a terminal.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
                          "\u2060-\u2064\u2066-\u2069\ufeff]")
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -124,13 +124,6 @@ def test_a_diff_budget_reached_in_the_cli_is_exit_3_and_writes_nothing(
     assert run.stdout == b""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "When the comparison budget is reached, DeepDiff's own logger writes 'DeepDiff has "
-    "reached the max number of diffs of 1. You can possibly get more accurate results by "
-    "increasing the max_diffs parameter.' to standard error before the tool's one "
-    "'error: ... refusing to report a partial diff' line, so `diff old.yaml new.yaml` (with "
-    "DeepDiff limited to one difference) prints two lines. diff._deep (or the CLI's set-up) "
-    "should silence the 'deepdiff' logger: the limit is reported as a DiffBudgetError."))
 def test_a_diff_budget_reached_in_the_cli_is_one_error_line(
         command: Callable[..., Run], workdir: Path, outdir: Path) -> None:
     run = _budget_run(command, workdir, outdir)

@@ -207,13 +207,6 @@ def test_a_renamed_and_edited_file_is_reviewed_as_a_rename(tool: Tool, renamed: 
         assert len(json.loads(across.stdout)["changes"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "timeline --git follows a rename (git log --follow) but compares each revision only with "
-    "the last revision at the SAME path (gittimeline._event: last.get(revision.path)), so a "
-    "value edited in the rename commit disappears: `timeline --git new.yaml --format json` "
-    "shows the rename commit as a first snapshot with no changes, and old.yaml/new.yaml as "
-    "two tracks. Carry the previous version across the rename (the revision knows its old "
-    "path from the raw entry)."))
 def test_timeline_across_a_rename_keeps_the_edit(tool: Tool, renamed: Path) -> None:
     with read_only(renamed):
         run = tool("timeline", "--git", "new.yaml", "--format", "json", "--no-cache",
@@ -313,12 +306,6 @@ def test_non_utf8_paths_are_shown_escaped(tool: Tool, entries: Path) -> None:
         assert ESCAPED_NAME.search(timeline.stdout.decode("utf-8"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A snapshot in a policy folder that is a symbolic link is followed: with "
-    "national/2010-01-01-act.yaml -> ../outside/secret.yaml, `policy-tracker --policies P show "
-    "--as-of 2011-01-01` prints the target's content and exits 0. load.read_bytes opens "
-    "without O_NOFOLLOW and only checks the target with fstat; refuse links in policy "
-    "folders (lstat, or O_NOFOLLOW) as the git reader already does for mode 120000."))
 def test_a_symlinked_snapshot_in_a_policy_folder_is_refused(tool: Tool, policies: Path,
                                                             tmp_path: Path) -> None:
     act = policies / "example-residence" / "national" / "2010-01-01-act.yaml"
@@ -380,12 +367,6 @@ def test_the_git_diff_driver_leaves_the_repository_unchanged(
         assert "changed from 2 to 3" in run.out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "git-diff-driver prints the path git passes it raw: a committed file named "
-    "'p\\x1b]0;PWNED\\x07.yaml' makes `git diff` (with the driver configured) write "
-    "'policy-tracker diff a/p<ESC>]0;PWNED<BEL>.yaml …', an OSC sequence that retitles the "
-    "terminal (click only strips CSI colour codes when piped). cli.git_diff_driver_command "
-    "should pass both names through escape.display / refs.escape_path."))
 def test_the_git_diff_driver_escapes_hostile_paths(command: Callable[..., Run],
                                                    tmp_path: Path) -> None:
     name = "p\x1b]0;retitled\x07\x1b[2J.yaml"

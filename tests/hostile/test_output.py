@@ -126,13 +126,6 @@ def test_markdown_diff_keeps_data_inert(backend: str, tool: Tool, workdir: Path)
     assert markdown_hazards(run.out) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A policy file whose path contains the sticky-comment marker (committed as "
-    "'policies/<!-- policy-tracker-review -->.yaml') puts a second "
-    "'<!-- policy-tracker-review -->' in the `review` comment: render/review_markdown._code "
-    "writes the path inside a code span without touching '<!--', so a bot that finds its "
-    "comment by the marker can be steered to the wrong comment. Break the marker (and any "
-    "'<!--') in data, e.g. with a zero-width joiner, or identify the comment by author too."))
 def test_the_sticky_marker_cannot_be_spoofed_by_a_path(backend: str, tool: Tool,
                                                        tmp_path: Path) -> None:
     repo = _review_repo(tmp_path / "repo", {f"policies/{MARKER}.yaml": "a: 2\n"})
@@ -141,12 +134,6 @@ def test_the_sticky_marker_cannot_be_spoofed_by_a_path(backend: str, tool: Tool,
     assert markdown_hazards(run.out, MARKER, REVIEW_COLUMNS) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A '|' in a changed file's path splits the review table row even inside the code span "
-    "(GFM splits cells on every unescaped pipe), which also unbalances the backticks: with "
-    "'policies/a | <img src=x> ![i](https:⁠//evil.example/i.png) `b`.yaml' the row "
-    "gets 8 cells and '<img src=x>' and the image render as markup. "
-    "render/review_markdown._row/_code must escape '|' as '\\|' in table cells."))
 def test_the_review_table_survives_pipes_and_markup_in_paths(backend: str, tool: Tool,
                                                              tmp_path: Path) -> None:
     name = "policies/a | <img src=x> @octocat ![i](x) `b`.yaml"
@@ -257,12 +244,6 @@ def test_a_comment_with_a_huge_file_diff_is_truncated_with_a_note(backend: str, 
     _within_limit(run.out)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The review table itself is not budgeted: `review --base base` over 150 changed files "
-    "with long (multi-byte) names produces a comment of about 80,000 bytes, over GitHub's "
-    "65,536 limit (render/review_markdown.render_review adds every table row before "
-    "checking _too_long, which only drops <details> sections). Truncate the table rows too, "
-    "with the note."))
 def test_a_comment_with_very_many_files_stays_under_the_limit(backend: str, tool: Tool,
                                                               tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
