@@ -9,6 +9,7 @@ mark out of the next one's numbers.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -142,9 +143,10 @@ def timeline_runner(catalog: Any) -> tuple[str, Callable[..., int]]:
     if build is not None:
         def run_api(repo: str, path: str, rev_range: str | None, use_cache: bool,
                     progress: Progress | None = None) -> int:
+            _KEEP.clear()  # the previous result must not weigh on this run's collections
             timeline = build(repo, path, rev_range=rev_range, use_cache=use_cache,
                              progress=progress)
-            _KEEP[:] = [timeline]  # the result stays alive until the next run, as a caller's
+            _KEEP.append(timeline)  # alive until the next run, as a caller's would be
             return sum(len(event.changes) for event in timeline.events)
         return what, run_api
     return "history.iter_revisions + diff.compare", _history_and_compare(catalog)
@@ -181,9 +183,11 @@ def timeline(params: Params) -> dict[str, Any]:
     """A timeline over every revision (no cache) against cat-file + C-loader parse of each.
 
     One call of ours covers the whole history; every `chunk` revisions its progress callback
-    pauses it and times the floor on the same `chunk` blobs. Time spent in the callback is
-    taken out of ours. So ours and the floor alternate every few seconds, and a burst of
-    load on the machine weighs on one pair of samples, not on a whole side.
+    pauses it and has the floor timed on the same `chunk` blobs. Time spent in the callback
+    is taken out of ours. So ours and the floor alternate every few seconds, and a burst of
+    load on the machine weighs on one pair of samples, not on a whole side. The floor runs
+    in a separate process (`floor_worker`), which holds nothing else: in ours' process, its
+    collections would have to walk the growing timeline, which is ours' cost, not its own.
     """
     repo, path, chunk = params["repo"], params["path"], params.get("chunk", 100)
     what, ours = timeline_runner(_catalog(params["policy"]))
@@ -192,13 +196,17 @@ def timeline(params: Params) -> dict[str, Any]:
     ours(repo, path, "HEAD~3..HEAD", False)
     timing = measure.Timing()
     changes = 0
-    for _ in range(params["runs"]):
-        pacer = _Pacer(repo, blobs, chunk)
-        start = time.perf_counter()
-        changes = ours(repo, path, None, False, pacer.progress)
-        pacer.finish(time.perf_counter() - start)
-        timing.ours.extend(pacer.ours)
-        timing.floor.extend(pacer.floor)
+    worker = _FloorWorker(repo, blobs)
+    try:
+        for _ in range(params["runs"]):
+            pacer = _Pacer(worker, len(blobs), chunk)
+            start = time.perf_counter()
+            changes = ours(repo, path, None, False, pacer.progress)
+            pacer.finish(time.perf_counter() - start)
+            timing.ours.extend(pacer.ours)
+            timing.floor.extend(pacer.floor)
+    finally:
+        worker.close()
     summary = timing.summary()
     return {**summary, "ours": sum(timing.ours) / params["runs"],
             "floor": sum(timing.floor) / params["runs"], "ratio_of_sums":
@@ -206,11 +214,44 @@ def timeline(params: Params) -> dict[str, Any]:
             "revisions": len(blobs), "changes": changes}
 
 
+class _FloorWorker:
+    """A child process that times the floor on a slice of the blobs when asked."""
+
+    def __init__(self, repo: str, blobs: list[str]) -> None:
+        params = json.dumps({"scenario": "floor-worker", "repo": repo, "blobs": blobs})
+        self.proc = subprocess.Popen([sys.executable, __file__, params], text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
+        self.time(0, min(4, len(blobs)))  # warm-up: imports, page cache
+
+    def time(self, start: int, end: int) -> float:
+        """Seconds the floor took on blobs[start:end]."""
+        self.stdin.write(f"{start} {end}\n")
+        self.stdin.flush()
+        return float(self.stdout.readline())
+
+    def close(self) -> None:
+        """Let the worker finish."""
+        self.stdin.close()
+        self.proc.wait()
+
+
+def floor_worker(params: Params) -> dict[str, Any]:
+    """The floor's process: for each `start end` line read, time that slice and print it."""
+    repo, blobs = params["repo"], params["blobs"]
+    for line in sys.stdin:
+        start, end = map(int, line.split())
+        print(measure.clock(functools.partial(_floor_timeline, repo, blobs[start:end])),
+              flush=True)
+    return {}
+
+
 class _Pacer:
     """Splits one run of ours into chunks and times the floor on each chunk's blobs."""
 
-    def __init__(self, repo: str, blobs: list[str], chunk: int) -> None:
-        self.repo, self.blobs, self.chunk = repo, blobs, chunk
+    def __init__(self, worker: _FloorWorker, total: int, chunk: int) -> None:
+        self.worker, self.total, self.chunk = worker, total, chunk
         self.ours: list[float] = []
         self.floor: list[float] = []
         self.paused = 0.0
@@ -229,16 +270,15 @@ class _Pacer:
     def finish(self, elapsed: float) -> None:
         """After ours returned: the tail (last revisions, sorting, building the result)."""
         ours = elapsed - self.paused
-        if self.done < len(self.blobs):
-            self._close(ours, len(self.blobs))
+        if self.done < self.total:
+            self._close(ours, self.total)
         elif self.ours:
             self.ours[-1] += ours - self.mark
 
     def _close(self, ours: float, done: int) -> None:
         self.ours.append(ours - self.mark)
         self.mark = ours
-        self.floor.append(measure.clock(
-            lambda: _floor_timeline(self.repo, self.blobs[self.done:done])))
+        self.floor.append(self.worker.time(self.done, done))
         self.done = done
 
 
@@ -382,13 +422,15 @@ def scale(params: Params) -> dict[str, Any]:
 
 SCENARIOS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "load": load, "diff": diff, "timeline": timeline, "cache": cache, "startup": startup,
-    "memory": memory, "scale": scale}
+    "memory": memory, "scale": scale, "floor-worker": floor_worker}
 
 
 def main() -> int:
     """Run the scenario described by the JSON argument; print its result as JSON."""
     params = json.loads(sys.argv[1])
     result = SCENARIOS[params["scenario"]](params)
+    if params["scenario"] == "floor-worker":
+        return 0
     result["peak_rss_mb"] = measure.peak_rss_mb()
     print(json.dumps(result))
     return 0
