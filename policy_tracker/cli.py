@@ -13,7 +13,7 @@ from collections.abc import Callable
 import click
 
 from . import __version__
-from .errors import InputError, PolicyTrackerError, ValidationError
+from .errors import InputError, OutputClosed, PolicyTrackerError, ValidationError
 
 if TYPE_CHECKING:
     from .model import RenderOptions
@@ -45,6 +45,8 @@ class Group(click.Group):
             _fail(f"{exc.format_message()}{hint}", EXIT_INPUT)
         except click.Abort:
             _fail("interrupted", 130)
+        except OutputClosed:
+            _quiet_pipe_exit()
         except ValidationError as exc:
             more = len(exc.problems) - 1
             tail = f" (and {more} more problem{'s' if more > 1 else ''}; run " \

@@ -67,5 +67,11 @@ class OutputError(EnvironmentFailure):
     """An output file cannot be written."""
 
 
+class OutputClosed(EnvironmentFailure):
+    """The reader of standard output went away (`| head`): stop quietly."""
+
+    exit_code = 141
+
+
 class DiffBudgetError(EnvironmentFailure):
     """The comparison engine reached a limit; a partial result is never returned."""

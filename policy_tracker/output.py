@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 
-from .errors import InputError, OutputError
+from .errors import InputError, OutputClosed, OutputError
 import contextlib
 
 
@@ -82,7 +82,8 @@ def write_stdout(text: str) -> None:
     except OSError as exc:
         detach_stdout()
         if exc.errno == errno.EPIPE or isinstance(exc, BrokenPipeError):
-            raise
+            # Not an OSError any more: click would turn that into exit status 1.
+            raise OutputClosed("standard output was closed", "<stdout>") from None
         raise OutputError(f"cannot write: {exc.strerror or exc}", "<stdout>") from None
 
 
