@@ -10,9 +10,10 @@ rewritten), and a failure to write one never fails a run.
 
 from __future__ import annotations
 
-import gc
-import json
 import contextlib
+import gc
+import hashlib
+import json
 import os
 import re
 import tempfile
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Document, SourceMap
+from .model import Change, Document, SourceMap, change_from_dict
 
 LOADER_VERSION = "1"
 """Bump whenever `load.parse_document` could return something else for the same bytes."""
@@ -156,3 +157,52 @@ def _write_atomically(path: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+DIFF_VERSION = "1"
+"""Bump whenever `diff.compare` could explain the same two versions differently."""
+
+
+@dataclass(frozen=True)
+class DiffCache:
+    """The changes between two blobs under one catalogue, so a history is compared once."""
+
+    directory: str
+    enabled: bool = True
+
+    @classmethod
+    def default(cls, enabled: bool = True) -> DiffCache:
+        """The cache in the user's cache directory (`enabled=False` for `--no-cache`)."""
+        return cls(default_cache_dir(), enabled)
+
+    def entry_path(self, *parts: str) -> str | None:
+        """Where the changes for this key live (every part of the comparison is in the key)."""
+        if not self.enabled:
+            return None
+        key = hashlib.sha256("\x1f".join((DIFF_VERSION, _loader_key()) + parts)
+                             .encode("utf-8", "surrogateescape")).hexdigest()
+        return os.path.join(self.directory, f"diff-v{DIFF_VERSION}", key[:2], key[2:] + ".json")
+
+    def get(self, *parts: str) -> tuple[Change, ...] | None:
+        """The cached changes, or None when absent or unusable."""
+        path = self.entry_path(*parts)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                items = json.loads(handle.read().decode("utf-8"))
+            return tuple(change_from_dict(item) for item in items)
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+
+    def put(self, changes: tuple[Change, ...], *parts: str) -> None:
+        """Store the changes; errors are swallowed (the cache is optional)."""
+        path = self.entry_path(*parts)
+        if path is None:
+            return
+        try:
+            text = json.dumps([c.to_dict() for c in changes], separators=(",", ":"),
+                              ensure_ascii=True, allow_nan=False)
+            _write_atomically(path, text.encode("ascii"))
+        except (OSError, ValueError, TypeError, RecursionError):
+            return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import Any
@@ -44,6 +45,12 @@ class Catalog:
         self._wild = tuple((_compile(f.pattern), f) for f in self.fields
                            if f.pattern not in self._exact)
         self._lookup = lru_cache(maxsize=4096)(self._find)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the catalogue's content (for caches of comparisons made under it)."""
+        text = repr((self.generic, self.fields))
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     def spec(self, path: Path) -> FieldSpec | None:
         """The spec for `path`, exact patterns first, then the first wildcard that matches."""

@@ -461,6 +461,33 @@ class Change:
                 "redline_zh": [list(seg) for seg in self.redline_zh]}
 
 
+def change_from_dict(data: Mapping[str, Any]) -> Change:
+    """A `Change` back from its `to_dict()` form (the diff cache stores them so)."""
+    def text(value: Any) -> Text:
+        return Text(value.get("en", ""), value.get("zh", "")) if value else Text()
+
+    def pos(value: Any) -> Position | None:
+        return Position(value["line"], value["col"], value.get("file", "")) if value else None
+
+    def path_of(items: Any) -> Path:
+        return tuple(ItemKey(*next(iter(seg.items()))) if isinstance(seg, dict) else seg
+                     for seg in items)
+
+    cite = data.get("citation")
+    return Change(
+        path=path_of(data["path"]), kind=ChangeKind(data["kind"]), old=data["old"],
+        new=data["new"], rule=data["rule"], direction=Direction(data["direction"]),
+        severity=Severity(data["severity"]), label=text(data["label"]),
+        sentence=text(data["sentence"]), fingerprint=data["fingerprint"], unit=data["unit"],
+        area=text(data["area"]),
+        citation=Citation(cite["source"], cite["article"], cite["unconfirmed"],
+                          text(cite["note"])) if cite else None,
+        old_position=pos(data["old_position"]), new_position=pos(data["new_position"]),
+        redline=tuple((op, t) for op, t in data["redline"]),
+        unconfirmed=data["unconfirmed"],
+        redline_zh=tuple((op, t) for op, t in data.get("redline_zh", ())))
+
+
 @dataclass(frozen=True)
 class Diff:
     """All changes between two versions of the rules."""

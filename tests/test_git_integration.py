@@ -177,3 +177,13 @@ def test_openfisca_history_agrees_with_diffs_of_the_plain_files(folder: str,
     assert [f for f in found if f] == [f for f in expected if f]
     assert len(commits) == len(versions) and events
     shutil.rmtree(repo)
+
+
+def test_cached_timeline_equals_a_fresh_one(policy_repo: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICY_TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = build_git_timeline(str(policy_repo), "policies", use_cache=False).to_dict()
+    first = build_git_timeline(str(policy_repo), "policies", use_cache=True).to_dict()
+    assert list((tmp_path / "cache").glob("diff-v*/*/*.json")), "no comparison was cached"
+    again = build_git_timeline(str(policy_repo), "policies", use_cache=True).to_dict()
+    assert fresh == first == again
