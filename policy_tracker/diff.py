@@ -255,7 +255,9 @@ class _Builder:
             verdict = classify(raw.kind, old_value, new_value, spec, list_spec, self.severities)
         label = self._label(path, is_item and raw.kind in (ChangeKind.ADDED, ChangeKind.REMOVED))
         unit = spec.unit if spec else ""
-        annotation = self._annotation(path, prefer_old=raw.kind is ChangeKind.REMOVED)
+        annotation = self._annotation(path, prefer_old=raw.kind is ChangeKind.REMOVED,
+                                      block=isinstance(raw.new if raw.new is not None
+                                                       else raw.old, (dict, list)))
         fingerprint = hashlib.sha256(json.dumps(
             [verdict.rule, path_to_json(path), raw.kind.value, _jsonable(old_value),
              _jsonable(new_value)], sort_keys=True, ensure_ascii=False,
@@ -319,7 +321,7 @@ class _Builder:
                         return text_of(item[key])
         return Text(seg.value, seg.value)
 
-    def _annotation(self, path: Path, prefer_old: bool) -> Annotation:
+    def _annotation(self, path: Path, prefer_old: bool, block: bool) -> Annotation:
         """The citation of the value, of the nearest cited ancestor, or, for a whole block,
         the one citation all its cited parts share."""
         trees = (self.old.tree, self.new.tree) if prefer_old else (self.new.tree, self.old.tree)
@@ -328,6 +330,8 @@ class _Builder:
                 found = tree.annotations.get(path[:end])
                 if found is not None and found.citation is not None:
                     return found
+        if not block:
+            return Annotation()
         inside = [a for p, a in trees[0].annotations.items()
                   if p[:len(path)] == path and a.citation is not None]
         sources = {(a.citation.source, a.citation.article) for a in inside if a.citation}

@@ -20,7 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import EnvironmentFailure, LoadError
-from .model import Document, SourceMap
+from .model import MARK_SHIFT, Document, SourceMap
 
 MAX_BYTES = int(os.environ.get("POLICY_TRACKER_MAX_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 100
@@ -58,6 +58,26 @@ for _tag, _regexp, _first in (
 ):
     _Resolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
 _Resolver.yaml_implicit_resolvers.setdefault("", []).insert(0, (_NULL, re.compile(r"\Z")))
+_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(rules) for first, rules in _Resolver.yaml_implicit_resolvers.items()}
+
+
+def _resolve(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+    """PyYAML's resolver, cut to what this format uses (it runs once per scalar: hot)."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            if not value:
+                return _NULL
+            for tag, regexp in _FIRST.get(value[0], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is SequenceNode else _MAP
+
+
+_Resolver.resolve = _resolve  # type: ignore[method-assign]
+_Resolver.descend_resolver = lambda self, *args: None  # type: ignore[method-assign]
+_Resolver.ascend_resolver = lambda self: None  # type: ignore[method-assign]
 
 
 class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
@@ -120,20 +140,23 @@ def _position(text: str, index: int) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node graph into plain data, refusing what the format forbids."""
 
-    def __init__(self, name: str, check_surrogates: bool) -> None:
+    def __init__(self, name: str, check_surrogates: bool, may_alias: bool = True) -> None:
         self.name = name
-        self.marks: dict[int, tuple[object, dict[Any, tuple[int, int]]]] = {}
+        self.marks: dict[int, tuple[object, dict[Any, int]]] = {}
         self.seen: set[int] = set()
         self.check_surrogates = check_surrogates
+        # Without a `*` in the text there is no alias to catch: skip the per-node bookkeeping.
+        self.may_alias = may_alias
 
     def fail(self, node: Node, message: str) -> LoadError:
         mark = node.start_mark
         return LoadError(message, self.name, mark.line + 1, mark.column + 1)
 
     def build(self, node: Node, depth: int) -> Any:
-        if id(node) in self.seen:
-            raise self.fail(node, "aliases (*name) are not allowed: write the value out")
-        self.seen.add(id(node))
+        if self.may_alias:
+            if id(node) in self.seen:
+                raise self.fail(node, "aliases (*name) are not allowed: write the value out")
+            self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
         tag = node.tag
@@ -149,28 +172,32 @@ class _Builder:
 
     def _map(self, node: MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        marks: dict[Any, tuple[int, int]] = {}
+        marks: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _DATE):
                 raise self.fail(key_node, "keys must be plain strings (quote this key)")
-            if id(key_node) in self.seen:
-                raise self.fail(key_node, "aliases (*name) are not allowed: write the value out")
-            self.seen.add(id(key_node))
-            key = self._str(key_node)
+            if self.may_alias:
+                if id(key_node) in self.seen:
+                    raise self.fail(key_node,
+                                    "aliases (*name) are not allowed: write the value out")
+                self.seen.add(id(key_node))
+            key = key_node.value if not self.check_surrogates else self._str(key_node)
             if key in marks:
-                raise self.fail(key_node, f"duplicate key {key!r} (first at line {marks[key][0]})")
+                first = marks[key] >> MARK_SHIFT
+                raise self.fail(key_node, f"duplicate key {key!r} (first at line {first})")
             if key == "<<" and not key_node.style:
                 raise self.fail(key_node, "merge keys (<<) are not allowed: write the values out")
             # A scalar is located at its value, a block at its key.
             mark = (value_node if type(value_node) is ScalarNode else key_node).start_mark
-            marks[key] = (mark.line + 1, mark.column + 1)
+            marks[key] = (mark.line + 1) << MARK_SHIFT | (mark.column + 1)
             out[key] = self.build(value_node, depth + 1)
         self.marks[id(out)] = (out, marks)
         return out
 
     def _seq(self, node: SequenceNode, depth: int) -> list[Any]:
         out = [self.build(item, depth + 1) for item in node.value]
-        self.marks[id(out)] = (out, {i: (item.start_mark.line + 1, item.start_mark.column + 1)
+        self.marks[id(out)] = (out, {i: (item.start_mark.line + 1) << MARK_SHIFT
+                                     | (item.start_mark.column + 1)
                                      for i, item in enumerate(node.value)})
         return out
 
@@ -247,7 +274,7 @@ def parse_document(data: bytes, name: str) -> Document:
     if loader_class is _PureLoader and len(data) > MAX_BYTES_PURE:
         raise LoadError(f"file is larger than the {MAX_BYTES_PURE}-byte limit of the "
                         "pure-Python YAML parser (install PyYAML with libyaml)", name)
-    builder = _Builder(name, "\\u" in text or "\\U" in text)
+    builder = _Builder(name, "\\u" in text or "\\U" in text, "*" in text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the parse allocates many objects and no cycles; the collector only slows it
     loader = None
