@@ -66,9 +66,27 @@ def compare(old: Side, new: Side,
 
 
 def _same(a: Any, b: Any) -> bool:
-    # `==` is C speed but calls 1, 1.0 and True equal; repr tells them apart.
-    return a is b or (type(a) is type(b) and a == b
-                      and (not isinstance(a, (dict, list)) or repr(a) == repr(b)))
+    """Equal values of equal types, all the way down."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or a != b:
+        return False
+    return type(a) not in (dict, list) or _same_types(a, b)
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    """For two trees already `==`: do their values also have the same types? (`==` calls 1,
+    1.0 and True equal.) Compares type lists container by container, so memory stays small,
+    unlike comparing the trees' repr."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        xs = x.values() if type(x) is dict else x
+        ys = [y[k] for k in x] if type(x) is dict else y
+        if list(map(type, xs)) != list(map(type, ys)):
+            return False
+        stack.extend((v, w) for v, w in zip(xs, ys) if type(v) is dict or type(v) is list)
+    return True
 
 
 def _container_pair(a: Any, b: Any) -> bool:

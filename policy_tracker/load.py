@@ -17,7 +17,7 @@ from typing import Any
 from collections.abc import Callable
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode, SequenceNode
 
 from .errors import EnvironmentFailure, LoadError
 from .model import MARK_SHIFT, Document, SourceMap
@@ -80,28 +80,15 @@ _Resolver.descend_resolver = lambda self, *args: None  # type: ignore[method-ass
 _Resolver.ascend_resolver = lambda self: None  # type: ignore[method-assign]
 
 
-class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-                  yaml.composer.Composer, _Resolver):
-    """The pure-Python parser, with a nesting cap checked while composing."""
+class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Resolver):
+    """The pure-Python parser (events only: the builder makes the data)."""
 
     def __init__(self, text: str) -> None:
         yaml.reader.Reader.__init__(self, text)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
-        self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels",
-                                       problem_mark=mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
 
 
 _FAST: type | None = None
@@ -138,70 +125,80 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 class _Builder:
-    """Turns a composed node graph into plain data, refusing what the format forbids."""
+    """Turns parser events into plain data, refusing what the format forbids."""
 
-    def __init__(self, name: str, check_surrogates: bool, may_alias: bool = True) -> None:
+    def __init__(self, name: str, check_surrogates: bool) -> None:
         self.name = name
         self.marks: dict[int, tuple[object, dict[Any, int]]] = {}
-        self.seen: set[int] = set()
         self.check_surrogates = check_surrogates
-        # Without a `*` in the text there is no alias to catch: skip the per-node bookkeeping.
-        self.may_alias = may_alias
 
-    def fail(self, node: Node, message: str) -> LoadError:
+    def fail(self, node: Any, message: str) -> LoadError:
+        """A LoadError at the start of a node or parser event."""
         mark = node.start_mark
         return LoadError(message, self.name, mark.line + 1, mark.column + 1)
 
-    def build(self, node: Node, depth: int) -> Any:
-        if self.may_alias:
-            if id(node) in self.seen:
-                raise self.fail(node, "aliases (*name) are not allowed: write the value out")
-            self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-        tag = node.tag
-        if tag == _MAP:
-            return self._map(node, depth)  # type: ignore[arg-type]
-        if tag == _SEQ:
-            return self._seq(node, depth)  # type: ignore[arg-type]
+    def build(self, loader: Any) -> Any:
+        """The one document of the stream, built from parser events (no node graph is made:
+        a node graph of a large file costs several times the memory of its data)."""
+        get = loader.get_event
+        get()  # StreamStartEvent
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise LoadError("file is empty (expected a mapping)", self.name, 1, 1)
+        event = get()  # the root, after DocumentStartEvent
+        if not isinstance(event, yaml.MappingStartEvent):
+            if isinstance(event, yaml.AliasEvent):
+                raise self.fail(event, "aliases (*name) are not allowed: write the value out")
+            raise self.fail(event, "the top level must be a mapping of keys to values")
+        root = self._collection(event, get)
+        get()  # DocumentEndEvent
+        event = get()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise self.fail(event, "more than one YAML document in the file")
+        return root
+
+    def _collection(self, first: Any, get: Callable[[], Any]) -> Any:
+        """A mapping or sequence and everything in it, iteratively (no recursion limit)."""
+        stack: list[_Frame] = []
+        event = first
+        while True:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.tag is not None and event.tag != "!" and not event.implicit:
+                    raise self.fail(event, f"explicit tags such as {event.tag!r} are not "
+                                           "allowed (quote the value instead)")
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(event, f"nesting deeper than {MAX_DEPTH} levels")
+                if stack and stack[-1].wants_key:
+                    raise self.fail(event, "keys must be plain strings (quote this key)")
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                stack.append(_Frame({} if mapping else [], mapping, event.start_mark))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop()
+                self.marks[id(done.value)] = (done.value, done.marks)
+                if not stack:
+                    return done.value
+                stack[-1].add(self, done.value, done.start, None)
+            elif isinstance(event, yaml.ScalarEvent):
+                frame = stack[-1]
+                if frame.wants_key:
+                    frame.take_key(self, event)
+                else:
+                    frame.add(self, self._scalar(event), event.start_mark, event.start_mark)
+            elif isinstance(event, yaml.AliasEvent):
+                raise self.fail(event, "aliases (*name) are not allowed: write the value out")
+            event = get()
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolve(None, ScalarNode, event.value, event.implicit)
         scalar = _SCALARS.get(tag)
         if scalar is None:
-            raise self.fail(node, f"explicit tags such as {tag!r} are not allowed "
-                                  "(quote the value instead)")
-        return scalar(self, node)
+            raise self.fail(event, f"explicit tags such as {tag!r} are not allowed "
+                                   "(quote the value instead)")
+        return scalar(self, event)
 
-    def _map(self, node: MappingNode, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        marks: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _DATE):
-                raise self.fail(key_node, "keys must be plain strings (quote this key)")
-            if self.may_alias:
-                if id(key_node) in self.seen:
-                    raise self.fail(key_node,
-                                    "aliases (*name) are not allowed: write the value out")
-                self.seen.add(id(key_node))
-            key = key_node.value if not self.check_surrogates else self._str(key_node)
-            if key in marks:
-                first = marks[key] >> MARK_SHIFT
-                raise self.fail(key_node, f"duplicate key {key!r} (first at line {first})")
-            if key == "<<" and not key_node.style:
-                raise self.fail(key_node, "merge keys (<<) are not allowed: write the values out")
-            # A scalar is located at its value, a block at its key.
-            mark = (value_node if type(value_node) is ScalarNode else key_node).start_mark
-            marks[key] = (mark.line + 1) << MARK_SHIFT | (mark.column + 1)
-            out[key] = self.build(value_node, depth + 1)
-        self.marks[id(out)] = (out, marks)
-        return out
-
-    def _seq(self, node: SequenceNode, depth: int) -> list[Any]:
-        out = [self.build(item, depth + 1) for item in node.value]
-        self.marks[id(out)] = (out, {i: (item.start_mark.line + 1) << MARK_SHIFT
-                                     | (item.start_mark.column + 1)
-                                     for i, item in enumerate(node.value)})
-        return out
-
-    def _str(self, node: ScalarNode) -> str:
+    def _str(self, node: Any) -> str:
         value: str = node.value
         if self.check_surrogates:
             try:
@@ -210,7 +207,7 @@ class _Builder:
                 raise self.fail(node, "lone surrogate escape (not a character)") from None
         return value
 
-    def _int(self, node: ScalarNode) -> int:
+    def _int(self, node: Any) -> int:
         text = node.value
         base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
         try:
@@ -218,18 +215,61 @@ class _Builder:
         except ValueError:  # more digits than Python converts (4,300): no real rule has them
             raise self.fail(node, "number too long (quote it if it is text)") from None
 
-    def _float(self, node: ScalarNode) -> float:
+    def _float(self, node: Any) -> float:
         value = float(node.value)
         if not math.isfinite(value):
             raise self.fail(node, "number out of range (quote it if it is text)")
         return value
 
-    def _date(self, node: ScalarNode) -> str:
+    def _date(self, node: Any) -> str:
         try:
             dt.date.fromisoformat(node.value)
         except ValueError:
             raise self.fail(node, f"invalid date {node.value!r}") from None
         return str(node.value)
+
+
+class _Frame:
+    """A mapping or sequence being built, with the positions of its keys or items."""
+
+    __slots__ = ("value", "mapping", "start", "marks", "key", "key_mark")
+
+    def __init__(self, value: Any, mapping: bool, start: Any) -> None:
+        self.value, self.mapping, self.start = value, mapping, start
+        self.marks: dict[Any, int] = {}
+        self.key: str | None = None
+        self.key_mark: Any = None
+
+    @property
+    def wants_key(self) -> bool:
+        return self.mapping and self.key is None
+
+    def take_key(self, builder: _Builder, event: Any) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolve(None, ScalarNode, event.value, event.implicit)
+        if tag not in (_STR, _DATE):
+            raise builder.fail(event, "keys must be plain strings (quote this key)")
+        key = event.value if not builder.check_surrogates else builder._str(event)
+        if key in self.marks:
+            first = self.marks[key] >> MARK_SHIFT
+            raise builder.fail(event, f"duplicate key {key!r} (first at line {first})")
+        if key == "<<" and not event.style:
+            raise builder.fail(event, "merge keys (<<) are not allowed: write the values out")
+        self.key, self.key_mark = key, event.start_mark
+
+    def add(self, builder: _Builder, value: Any, start: Any, scalar_mark: Any) -> None:
+        if self.mapping:
+            # A scalar is located at its value, a block at its key.
+            mark = scalar_mark or self.key_mark
+            key = self.key
+            assert key is not None  # the parser alternates keys and values
+            self.marks[key] = (mark.line + 1) << MARK_SHIFT | (mark.column + 1)
+            self.value[key] = value
+            self.key = None
+        else:
+            self.marks[len(self.value)] = (start.line + 1) << MARK_SHIFT | (start.column + 1)
+            self.value.append(value)
 
 
 # Plain functions, not bound methods: a builder that held its own methods would be a reference
@@ -274,18 +314,13 @@ def parse_document(data: bytes, name: str) -> Document:
     if loader_class is _PureLoader and len(data) > MAX_BYTES_PURE:
         raise LoadError(f"file is larger than the {MAX_BYTES_PURE}-byte limit of the "
                         "pure-Python YAML parser (install PyYAML with libyaml)", name)
-    builder = _Builder(name, "\\u" in text or "\\U" in text, "*" in text)
+    builder = _Builder(name, "\\u" in text or "\\U" in text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the parse allocates many objects and no cycles; the collector only slows it
     loader = None
     try:
         loader = loader_class(text)
-        root = loader.get_single_node()
-        if root is None:
-            raise LoadError("file is empty (expected a mapping)", name, 1, 1)
-        if not isinstance(root, MappingNode):
-            raise builder.fail(root, "the top level must be a mapping of keys to values")
-        data_tree = builder.build(root, 1)
+        data_tree = builder.build(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
