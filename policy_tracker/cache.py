@@ -183,26 +183,41 @@ class DiffCache:
                              .encode("utf-8", "surrogateescape")).hexdigest()
         return os.path.join(self.directory, f"diff-v{DIFF_VERSION}", key[:2], key[2:] + ".json")
 
+    def has(self, *parts: str) -> bool:
+        """Whether an entry exists (a read may still find it unusable)."""
+        path = self.entry_path(*parts)
+        return path is not None and os.path.isfile(path)
+
     def get(self, *parts: str) -> tuple[Change, ...] | None:
         """The cached changes, or None when absent or unusable."""
+        items = self.get_json(*parts)
+        try:
+            return None if items is None else tuple(change_from_dict(item) for item in items)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, changes: tuple[Change, ...], *parts: str) -> None:
+        """Store the changes; errors are swallowed (the cache is optional)."""
+        self.put_json([c.to_dict() for c in changes], *parts)
+
+    def get_json(self, *parts: str) -> Any:
+        """A cached JSON value, or None when absent or unusable."""
         path = self.entry_path(*parts)
         if path is None:
             return None
         try:
             with open(path, "rb") as handle:
-                items = json.loads(handle.read().decode("utf-8"))
-            return tuple(change_from_dict(item) for item in items)
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+                return json.loads(handle.read().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
 
-    def put(self, changes: tuple[Change, ...], *parts: str) -> None:
-        """Store the changes; errors are swallowed (the cache is optional)."""
+    def put_json(self, value: Any, *parts: str) -> None:
+        """Store a JSON value; errors are swallowed (the cache is optional)."""
         path = self.entry_path(*parts)
         if path is None:
             return
         try:
-            text = json.dumps([c.to_dict() for c in changes], separators=(",", ":"),
-                              ensure_ascii=True, allow_nan=False)
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
             _write_atomically(path, text.encode("ascii"))
         except (OSError, ValueError, TypeError, RecursionError):
             return

@@ -3,7 +3,6 @@ revision of that file that loaded."""
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,8 @@ from .history import iter_revisions, read_document_at
 from .model import (Change, Commit, Document, Event, Revision, RuleTree, SnapshotMeta, Text,
                     Timeline, Version)
 from .refs import is_policy_file, parse_range, repo_path
-from .validate import build_policy, build_snapshot, check_schema
+from .rules import split_rules
+from .validate import build_meta, build_policy, check_schema
 
 Progress = Callable[[int, int], None]
 
@@ -31,13 +31,13 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
     load is an event with its error; the next good one is compared with the last good one.
     """
     rel = repo_path(path)
-    steps = _Steps(_Catalogs(repo_dir, parse_range(rev_range).new if rev_range else "HEAD"),
-                   DiffCache.default(enabled=use_cache))
-    events: list[Event] = []
     # One file is one chain across its renames; in a folder each path is its own chain.
     chain = rel if is_policy_file(rel) else None
+    steps = _Steps(repo_dir, _Catalogs(repo_dir, parse_range(rev_range).new if rev_range
+                                       else "HEAD"), DiffCache.default(enabled=use_cache), chain)
+    events: list[Event] = []
     for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
-                                                    use_cache, notes)):
+                                                    use_cache, notes, steps.wanted)):
         events.append(steps.event(revision, order, chain or revision.path))
     events.sort(key=lambda e: (e.date, int(e.id.split("#")[1])))
     tracks = tuple(dict.fromkeys(e.track for e in events))
@@ -47,9 +47,40 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
 class _Steps:
     """Turns revisions into events, remembering the last good version of each chain."""
 
-    def __init__(self, catalogs: _Catalogs, diffs: DiffCache) -> None:
-        self.catalogs, self.diffs = catalogs, diffs
-        self.last: dict[str, tuple[Version, str]] = {}
+    def __init__(self, repo_dir: str, catalogs: _Catalogs, diffs: DiffCache,
+                 chain: str | None) -> None:
+        self.repo_dir, self.catalogs, self.diffs, self.chain = repo_dir, catalogs, diffs, chain
+        self.last: dict[str, tuple[_Side, str]] = {}
+
+    def wanted(self, commit: str, path: str, blob: str) -> bool:
+        """Whether a blob must be read: not when its summary and its comparison with the
+        previous revision are both in the cache (it is read later if a comparison needs it)."""
+        if not self.diffs.has("meta", blob):
+            return True
+        previous = self.last.get(self.chain or path)
+        if previous is None:
+            return False
+        name = f"{commit[:12]}:{path}"
+        return not self.diffs.has(*self._key(previous, (name, blob), self.catalogs.get(path)))
+
+    @staticmethod
+    def _key(previous: tuple[_Side, str], current: tuple[str, str],
+             catalog: Catalog) -> tuple[str, ...]:
+        return (previous[1], current[1], previous[0].name, current[0], catalog.fingerprint)
+
+    def _side_of(self, revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | None]:
+        """The revision's side and summary, from its document or (when skipped) the cache."""
+        name = f"{revision.commit[:12]}:{revision.path}"
+        if revision.skipped:
+            head = self.diffs.get_json("meta", revision.blob)
+            meta = build_meta(Document(name, {"snapshot": head}), ()) if head else None
+            loader = _Loader(self.repo_dir, revision.commit, revision.path, name)
+            return _Side(name, None, catalog, meta is not None, loader), meta
+        side, meta = _side(revision, catalog)
+        data = side.document.data if side.document else None
+        self.diffs.put_json(data.get("snapshot") if meta and isinstance(data, dict) else None,
+                            "meta", revision.blob)
+        return side, meta
 
     def event(self, revision: Revision, order: int, chain: str) -> Event:
         commit = Commit(revision.commit, revision.committed, revision.authored,
@@ -65,38 +96,72 @@ class _Steps:
             return Event(date=commit_day, title=subject, changes=(), error=str(revision.error),
                          previous=prev_name, **base)
         catalog = self.catalogs.get(revision.path)
-        if revision.document is None:
-            gone = Version(f"{revision.commit[:12]}:(deleted)", RuleTree({}, {}))
+        if revision.document is None and not revision.skipped:
+            gone = _Side(f"{revision.commit[:12]}:(deleted)", None, catalog, False)
             changes = self._changes(previous, (gone, ""), catalog)
             self.last.pop(chain, None)
             return Event(date=commit_day, title=subject, changes=changes, previous=prev_name,
                          **base)
-        version, meta, date = _version(revision, self.catalogs)
-        changes = self._changes(previous, (version, revision.blob), catalog)
-        self.last[chain] = (version, revision.blob)
+        side, meta = self._side_of(revision, catalog)
+        changes = self._changes(previous, (side, revision.blob), catalog)
+        self.last[chain] = (side, revision.blob)
+        date = meta.dates.effective if meta else None
         return Event(date=date or commit_day, title=meta.title if meta else subject,
                      changes=changes, snapshot=meta, previous=prev_name, **base)
 
-    def _changes(self, previous: tuple[Version, str] | None, current: tuple[Version, str],
+    def _changes(self, previous: tuple[_Side, str] | None, current: tuple[_Side, str],
                  catalog: Catalog) -> tuple[Change, ...]:
         """The changes from the last good version, read from the diff cache when both sides
         are blobs it has seen under the same catalogue."""
         if previous is None:
             return ()
         (old, old_blob), (new, new_blob) = previous, current
-        key = (old_blob, new_blob, old.name, new.name, catalog.fingerprint)
+        key = self._key(previous, (new.name, new_blob), catalog)
         cacheable = bool(old_blob and new_blob)
         cached = self.diffs.get(*key) if cacheable else None
         if cached is not None:
             return cached
-        changes = compare(old, new, catalog).changes
+        changes = compare(old.version(), new.version(), catalog).changes
         if cacheable:
             self.diffs.put(changes, *key)
         return changes
 
 
-def _version(revision: Revision,
-             catalogs: _Catalogs) -> tuple[Version, SnapshotMeta | None, dt.date | None]:
+class _Side:
+    """One side of a comparison, whose rule tree is only built if a comparison needs it (a
+    comparison read from the cache does not)."""
+
+    def __init__(self, name: str, document: Document | None, catalog: Catalog,
+                 snapshot: bool, loader: Callable[[], Document] | None = None) -> None:
+        self.name, self.document, self.catalog, self.snapshot = name, document, catalog, snapshot
+        self.loader = loader
+        self._version: Version | None = None
+
+    def version(self) -> Version:
+        if self._version is None:
+            doc = self.document or (self.loader() if self.loader else None)
+            if doc is None:
+                self._version = Version(self.name, RuleTree({}, {}))
+            elif self.snapshot:
+                tree = split_rules(doc.data["rules"], self.catalog)
+                self._version = Version(self.name, tree, ((doc, ("rules",)),))
+            else:
+                self._version = Version(self.name, RuleTree(doc.data, {}), ((doc, ()),))
+        return self._version
+
+
+class _Loader:
+    """Reads a skipped revision's document when a comparison turns out to need it."""
+
+    def __init__(self, repo_dir: str, commit: str, path: str, name: str) -> None:
+        self.repo_dir, self.commit, self.path, self.name = repo_dir, commit, path, name
+
+    def __call__(self) -> Document:
+        doc = read_document_at(self.repo_dir, self.commit, self.path)
+        return Document(self.name, doc.data, doc.source_map)
+
+
+def _side(revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | None]:
     doc = revision.document
     assert doc is not None
     name = f"{revision.commit[:12]}:{revision.path}"
@@ -104,10 +169,8 @@ def _version(revision: Revision,
     data = doc.data
     if isinstance(data, dict) and "snapshot" in data and "rules" in data and \
             not check_schema(doc, "snapshot"):
-        catalog = catalogs.get(revision.path)
-        snap = build_snapshot(doc, "", (), catalog)
-        return Version(name, snap.tree, ((doc, ("rules",)),)), snap.meta, snap.effective
-    return Version(name, RuleTree(data, {}), ((doc, ()),)), None, None
+        return _Side(name, doc, catalog, True), build_meta(doc, ())
+    return _Side(name, doc, catalog, False), None
 
 
 class _Catalogs:

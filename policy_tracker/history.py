@@ -49,6 +49,8 @@ __all__ = ["changed_files", "check_ref", "iter_revisions", "open_repo", "parse_o
            "parse_range", "read_document_at", "resolve_commit"]
 
 Progress = Callable[[int, int], None]
+Wanted = Callable[[str, str, str], bool]
+"""`wanted(commit, path, blob)`: False to skip reading a blob the caller has no use for."""
 Notes = Callable[[str], None]
 
 SHALLOW_FIX = "fetch more history, e.g. fetch-depth: 0 or git fetch --unshallow"
@@ -226,13 +228,18 @@ def _spool_log(repo: Repo, args: list[str], folder: bool) -> Spool:
     return spool
 
 
-def _revision(repo: Repo, commit_id: str, entry: Entry, cache: DocumentCache) -> Revision:
-    """One revision; a file that cannot be loaded becomes `error`, a deleted one has neither."""
+def _revision(repo: Repo, commit_id: str, entry: Entry, cache: DocumentCache,
+              wanted: Wanted | None = None) -> Revision:
+    """One revision; a file that cannot be loaded becomes `error`, a deleted one has neither,
+    one the caller does not want read is `skipped`."""
     commit = _git().Commit(repo, bytes.fromhex(commit_id))
     status, _, path, mode, _, blob = entry
     document, error = None, None
     if status == "D":
         blob = ""
+    elif wanted is not None and not wanted(commit_id, path, blob):
+        return Revision(commit_id, commit.committed_datetime, commit.authored_datetime,
+                        subject_of(commit.message), path, blob, None, None, skipped=True)
     else:
         try:
             document = _load_blob(repo, mode, blob, f"{commit_id[:12]}:{escape_path(path)}",
@@ -283,7 +290,8 @@ def _note_chain_end(repo: Repo, commit_id: str, path: str, notes: Notes) -> None
 
 def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
                    progress: Progress | None = None, use_cache: bool = True,
-                   notes: Notes | None = None) -> Iterator[Revision]:
+                   notes: Notes | None = None,
+                   wanted: Wanted | None = None) -> Iterator[Revision]:
     """Each commit that changed the file or folder `path` (relative to the top), oldest first.
 
     A single file is followed across renames, like `git log --follow`. A folder gives one
@@ -308,13 +316,13 @@ def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
             if not spool.total and tip is None:
                 raise NotFoundError(f"no such file or folder in the history of {rev.new}",
                                     escape_path(rel))
-            yield from _walk(repo, spool, cache, progress, None if folder else notes)
+            yield from _walk(repo, spool, cache, progress, None if folder else notes, wanted)
         finally:
             spool.close()
 
 
 def _walk(repo: Repo, spool: Spool, cache: DocumentCache, progress: Progress | None,
-          notes: Notes | None) -> Iterator[Revision]:
+          notes: Notes | None, wanted: Wanted | None = None) -> Iterator[Revision]:
     done = 0
     if progress:
         progress(done, spool.total)
@@ -322,7 +330,7 @@ def _walk(repo: Repo, spool: Spool, cache: DocumentCache, progress: Progress | N
         if done == 0 and notes and entries[0][0] == "A":
             _note_chain_end(repo, commit_id, entries[0][2], notes)
         for entry in sorted(entries, key=lambda e: e[2]):
-            revision = _revision(repo, commit_id, entry, cache)
+            revision = _revision(repo, commit_id, entry, cache, wanted)
             done += 1
             if progress:
                 progress(done, spool.total)

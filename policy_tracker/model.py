@@ -411,6 +411,7 @@ class Revision:
     blob: str
     document: Document | None
     error: PolicyTrackerError | None = None
+    skipped: bool = False
 
 
 @dataclass(frozen=True)

@@ -114,11 +114,17 @@ def _date(value: str | None) -> dt.date | None:
 def build_snapshot(doc: Document, track: str, policy_sources: tuple[Source, ...],
                    catalog: Catalog) -> Snapshot:
     """A `Snapshot` from a schema-valid snapshot document."""
+    meta = build_meta(doc, policy_sources)
+    return Snapshot(meta, track, split_rules(doc.data["rules"], catalog), doc)
+
+
+def build_meta(doc: Document, policy_sources: tuple[Source, ...]) -> SnapshotMeta:
+    """The `snapshot` block of a schema-valid snapshot document."""
     head = doc.data["snapshot"]
     dates = head["dates"]
     inline = tuple(build_source(s) for s in head["sources"] if isinstance(s, dict))
     named = tuple(s for s in policy_sources if s.id in head["sources"])
-    meta = SnapshotMeta(
+    return SnapshotMeta(
         id=head["id"], title=text_of(head["title"]),
         dates=Dates(effective=dt.date.fromisoformat(dates["effective"]),
                     approved=_date(dates.get("approved")),
@@ -128,7 +134,6 @@ def build_snapshot(doc: Document, track: str, policy_sources: tuple[Source, ...]
         document_number=head.get("document_number", ""),
         issuers=tuple(text_of(i) for i in head.get("issuers", ())),
         notes=tuple(text_of(n) for n in head.get("notes", ())))
-    return Snapshot(meta, track, split_rules(doc.data["rules"], catalog), doc)
 
 
 def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catalog,
