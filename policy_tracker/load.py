@@ -158,11 +158,39 @@ class _Builder:
         return root
 
     def _collection(self, first: Any, get: Callable[[], Any]) -> Any:
-        """A mapping or sequence and everything in it, iteratively (no recursion limit)."""
+        """A mapping or sequence and everything in it, iteratively (no recursion limit).
+
+        This loop runs once per parser event, so it tests classes with `is`, handles the
+        commonest case (a plain scalar value) inline and keeps names local.
+        """
+        scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
+        sequence_start, ends = yaml.SequenceStartEvent, (yaml.MappingEndEvent,
+                                                         yaml.SequenceEndEvent)
+        marks, plain_text = self.marks, not self.check_surrogates
         stack: list[_Frame] = []
         event = first
         while True:
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            cls = event.__class__
+            if cls is scalar_event:
+                frame = stack[-1]
+                if frame.mapping and frame.key is None:
+                    frame.take_key(self, event)
+                else:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = _resolve(None, ScalarNode, event.value, event.implicit)
+                    value = event.value if tag is _STR and plain_text \
+                        else self._typed(event, tag)
+                    mark = event.start_mark
+                    packed = (mark.line + 1) << MARK_SHIFT | (mark.column + 1)
+                    if frame.mapping:
+                        frame.marks[frame.key] = packed
+                        frame.value[frame.key] = value
+                        frame.key = None
+                    else:
+                        frame.marks[len(frame.value)] = packed
+                        frame.value.append(value)
+            elif cls is mapping_start or cls is sequence_start:
                 if event.tag is not None and event.tag != "!" and not event.implicit:
                     raise self.fail(event, f"explicit tags such as {event.tag!r} are not "
                                            "allowed (quote the value instead)")
@@ -170,28 +198,19 @@ class _Builder:
                     raise self.fail(event, f"nesting deeper than {MAX_DEPTH} levels")
                 if stack and stack[-1].wants_key:
                     raise self.fail(event, "keys must be plain strings (quote this key)")
-                mapping = isinstance(event, yaml.MappingStartEvent)
+                mapping = cls is mapping_start
                 stack.append(_Frame({} if mapping else [], mapping, event.start_mark))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif cls in ends:
                 done = stack.pop()
-                self.marks[id(done.value)] = (done.value, done.marks)
+                marks[id(done.value)] = (done.value, done.marks)
                 if not stack:
                     return done.value
                 stack[-1].add(self, done.value, done.start, None)
-            elif isinstance(event, yaml.ScalarEvent):
-                frame = stack[-1]
-                if frame.wants_key:
-                    frame.take_key(self, event)
-                else:
-                    frame.add(self, self._scalar(event), event.start_mark, event.start_mark)
-            elif isinstance(event, yaml.AliasEvent):
+            elif cls is yaml.AliasEvent:
                 raise self.fail(event, "aliases (*name) are not allowed: write the value out")
             event = get()
 
-    def _scalar(self, event: Any) -> Any:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = _resolve(None, ScalarNode, event.value, event.implicit)
+    def _typed(self, event: Any, tag: str) -> Any:
         scalar = _SCALARS.get(tag)
         if scalar is None:
             raise self.fail(event, f"explicit tags such as {tag!r} are not allowed "

@@ -42,18 +42,29 @@ def split_rules(rules: Mapping[str, Any], catalog: Catalog) -> RuleTree:
     return RuleTree(values, notes)
 
 
+_ANNOTATION_SET = frozenset(ANNOTATION_KEYS)
+_WRAPPER_SET = frozenset(WRAPPER_KEYS)
+_CONTAINERS = (dict, list)
+
+
 def _split(node: Any, path: Path, catalog: Catalog, notes: dict[Path, Annotation]) -> Any:
-    if isinstance(node, dict):
-        if any(k in node for k in ANNOTATION_KEYS):
+    # Runs once per container of every snapshot loaded: tests are by type and by set, and
+    # scalars are copied without a call.
+    if type(node) is dict:
+        if not _ANNOTATION_SET.isdisjoint(node):
             notes[path] = annotation_of(node)
-        if is_wrapper(node):
+            if "value" in node and _WRAPPER_SET.issuperset(node):
+                return _split(node["value"], path, catalog, notes)
+            return {k: _split(v, path + (k,), catalog, notes) if type(v) in _CONTAINERS else v
+                    for k, v in node.items() if k not in _ANNOTATION_SET}
+        if "value" in node and _WRAPPER_SET.issuperset(node):
             return _split(node["value"], path, catalog, notes)
-        return {k: _split(v, path + (k,), catalog, notes)
-                for k, v in node.items() if k not in ANNOTATION_KEYS}
-    if isinstance(node, list):
+        return {k: _split(v, path + (k,), catalog, notes) if type(v) in _CONTAINERS else v
+                for k, v in node.items()}
+    if type(node) is list:
         key = item_key(catalog, path, node)
         return [_split(item, path + (_segment(item, key, i),), catalog, notes)
-                for i, item in enumerate(node)]
+                if type(item) in _CONTAINERS else item for i, item in enumerate(node)]
     return node
 
 
