@@ -3,6 +3,7 @@ revision of that file that loaded."""
 
 from __future__ import annotations
 
+import gc
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -36,9 +37,17 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
     steps = _Steps(repo_dir, _Catalogs(repo_dir, parse_range(rev_range).new if rev_range
                                        else "HEAD"), DiffCache.default(enabled=use_cache), chain)
     events: list[Event] = []
-    for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
-                                                    use_cache, notes, steps.wanted)):
-        events.append(steps.event(revision, order, chain or revision.path))
+    # The events pile up millions of objects and no cycles: without the cyclic collector
+    # pausing, its full passes over them would grow with the length of the history.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
+                                                        use_cache, notes, steps.wanted)):
+            events.append(steps.event(revision, order, chain or revision.path))
+    finally:
+        if collecting:
+            gc.enable()
     events.sort(key=lambda e: (e.date, int(e.id.split("#")[1])))
     tracks = tuple(dict.fromkeys(e.track for e in events))
     return Timeline(rel or ".", Text(rel or ".", rel or "."), tracks, tuple(events))
