@@ -60,7 +60,7 @@ class Plan:
 
 
 def plan_for(quick: bool, runs: int | None) -> Plan:
-    """The default plan takes about 7 minutes on 2 cores; --quick about 1.5."""
+    """The default plan takes 4-7 minutes on 2 cores; --quick 1-1.5."""
     if quick:
         return Plan(True, 100, {"5k": (runs or 7, 10), "200k": (runs or 5, 1),
                                 "5m": (runs or 1, 1)}, runs or 5, runs or 2, runs or 7, 1)
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the suite; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true",
-                        help="fewer runs and a 100-revision history (about 1.5 minutes)")
+                        help="fewer runs and a 100-revision history (1-1.5 minutes)")
     parser.add_argument("--scale", action="store_true",
                         help="also run 7: a folder of 1,000 files over 5,000 commits (slow)")
     parser.add_argument("--only", metavar="PREFIX", action="append", default=[],
