@@ -6,16 +6,15 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
 from collections.abc import Iterable, Mapping
 
 from .catalog import Catalog
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
 from .filters import Filters, filter_diff
-from .load import load_document, parse_document
+from .load import load_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
-from .rules import Resolved, rules_as_of, split_rules
+from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
 from .timeline import build_timeline, compare_tracks, field_history
@@ -187,11 +186,6 @@ def parse_snapshot(doc: Document, catalog: Catalog | None = None) -> Snapshot:
     raise ValidationError(tuple(problems))
 
 
-def parse_bytes(data: bytes, name: str) -> Document:
-    """Parse YAML or JSON bytes with the strict loader."""
-    return parse_document(data, name)
-
-
 def read_accept_file(path: str) -> dict[str, str]:
     """A YAML list of `{fingerprint, reason}` entries: changes a reviewer has accepted."""
     doc = load_document(path)
@@ -274,8 +268,3 @@ def _check_target(target: str) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
-
-
-def split(rules: Mapping[str, Any], catalog: Catalog | None = None) -> RuleTree:
-    """Separate rule values from their citations."""
-    return split_rules(rules, catalog or Catalog(generic=True))

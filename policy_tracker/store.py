@@ -10,8 +10,8 @@ from .catalog import Catalog
 from .errors import LoadError, NotFoundError, ValidationError
 from .load import parse_document, read_bytes
 from .model import Document, Policy, Snapshot
-from .rules import overlay, rules_as_of
-from .validate import (SNAPSHOT_NAME, build_policy, build_snapshot, check_schema,
+from .rules import rules_as_of
+from .validate import (build_policy, build_snapshot, check_schema,
                        check_snapshot, overlay_problems)
 
 POLICY_FILE = "policy.yaml"
@@ -186,5 +186,3 @@ def load_policy(folder: str) -> Policy:
         raise ValidationError(checked.problems)
     return checked.policy
 
-
-__all__ = ["SNAPSHOT_NAME", "load_policy", "check_policy", "policies_root", "overlay"]
