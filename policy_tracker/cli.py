@@ -40,6 +40,9 @@ class Group(click.Group):
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
+        except _NO_ARGS as exc:  # `policy-tracker` alone: the help, as a request, not an error
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(0)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             _fail(f"{exc.format_message()}{hint}", EXIT_INPUT)
@@ -68,6 +71,10 @@ class Group(click.Group):
                 traceback.print_exc()
             _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
                   EXIT_ENVIRONMENT)
+
+
+_NO_ARGS: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError",
+                                          type("_Never", (click.UsageError,), {}))
 
 
 def _quiet_pipe_exit() -> NoReturn:

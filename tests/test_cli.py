@@ -190,3 +190,10 @@ def test_stdout_closed_early_exits_quietly() -> None:
 
 def test_python_dash_m_and_console_script_agree(run_process: Callable[..., Any]) -> None:
     assert run_process("--help").stdout.startswith("Usage: policy-tracker")
+
+
+def test_no_command_prints_the_help(run_cli: Any) -> None:
+    result = run_cli()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: policy-tracker [OPTIONS] COMMAND [ARGS]...")
+    assert result.stderr == ""

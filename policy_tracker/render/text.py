@@ -81,7 +81,8 @@ def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     title = options.title or timeline.title.get(lang)
     lines = [display(f"{title} ({timeline.policy})" if lang == "en"
                      else f"{title}（{timeline.policy}）"),
-             display(f"{word('tracks', lang)}{colon_of(lang)}{', '.join(timeline.tracks)}")]
+             display(f"{word('tracks', lang)}{colon_of(lang)}"
+                     f"{', '.join(timeline.track_title(t, lang) for t in timeline.tracks)}")]
     period = period_of(timeline.since, timeline.until, lang)
     if period:
         lines.append(f"{word('period', lang)}{colon_of(lang)}{period}")
