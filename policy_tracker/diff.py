@@ -242,13 +242,18 @@ def _without(item: Any, key: str) -> Any:
 
 
 def _citation_changes(old: RuleTree, new: RuleTree, changed: set[Path]) -> Iterator[_Raw]:
-    for path in sorted(set(old.annotations) & set(new.annotations), key=format_path):
-        a, b = old.annotations[path].citation, new.annotations[path].citation
+    # Filter first, then sort the few that differ: formatting every annotated path of a
+    # large snapshot costs more than the rest of a typical comparison.
+    found = []
+    for path, note in new.annotations.items():
+        before = old.annotations.get(path)
+        a, b = (before.citation if before else None), note.citation
         if a is None or b is None or path in changed:
             continue
         # A reworded note is not a new authority: compare source, article and doubt only.
         if (a.source, a.article, a.unconfirmed) != (b.source, b.article, b.unconfirmed):
-            yield _Raw(ChangeKind.MODIFIED, path, a, b)
+            found.append(_Raw(ChangeKind.MODIFIED, path, a, b))
+    return iter(sorted(found, key=lambda r: format_path(r.path)))
 
 
 class _Builder:
@@ -257,6 +262,7 @@ class _Builder:
     def __init__(self, old: Version, new: Version, cat: Catalog,
                  severities: Mapping[str, Severity]) -> None:
         self.old, self.new, self.cat, self.severities = old, new, cat, severities
+        self._cited: dict[int, dict[Path, list[Annotation]]] = {}
 
     def build(self, raw: _Raw) -> Change:
         path = raw.path
@@ -350,10 +356,22 @@ class _Builder:
                     return found
         if not block:
             return Annotation()
-        inside = [a for p, a in trees[0].annotations.items()
-                  if p[:len(path)] == path and a.citation is not None]
+        inside = self._cited_under(trees[0]).get(path, [])
         sources = {(a.citation.source, a.citation.article) for a in inside if a.citation}
         return inside[0] if len(sources) == 1 else Annotation()
+
+    def _cited_under(self, tree: RuleTree) -> dict[Path, list[Annotation]]:
+        """The cited annotations under every path prefix, in tree order; built once per
+        comparison on first need (scanning all annotations for each change is quadratic)."""
+        index = self._cited.get(id(tree))
+        if index is None:
+            index = {}
+            for p, a in tree.annotations.items():
+                if a.citation is not None:
+                    for end in range(len(p) + 1):
+                        index.setdefault(p[:end], []).append(a)
+            self._cited[id(tree)] = index
+        return index
 
 
 _LANGUAGE_NAMES = {("en", "en"): " (English)", ("zh", "en"): " (Chinese)",

@@ -37,14 +37,17 @@ def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
     steps = _Steps(repo_dir, _Catalogs(repo_dir, parse_range(rev_range).new if rev_range
                                        else "HEAD"), DiffCache.default(enabled=use_cache), chain)
     events: list[Event] = []
-    # The events pile up millions of objects and no cycles: without the cyclic collector
-    # pausing, its full passes over them would grow with the length of the history.
+    # The events pile up millions of objects: without the cyclic collector pausing, its full
+    # passes over them would grow with the length of the history. A comparison does leave a
+    # few cycles (DeepDiff's result tree): collecting the young generations after each
+    # revision frees them and never walks the events already kept.
     collecting = gc.isenabled()
     gc.disable()
     try:
         for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
                                                         use_cache, notes, steps.wanted)):
             events.append(steps.event(revision, order, chain or revision.path))
+            gc.collect(1)
     finally:
         if collecting:
             gc.enable()
