@@ -5,27 +5,25 @@ from __future__ import annotations
 from ..model import Text
 from .common import word
 
+# Words the other renderers share (status names, "track", …) come from common.WORDS.
 WORDS = {
     "report": Text("Change report", "变化报告"), "contents": Text("Contents", "目录"),
-    "overview": Text("Overview", "概览"), "timeline": Text("Timeline", "时间线"),
+    "overview": Text("Overview", "概览"),
     "instruments": Text("Instruments and their changes", "各文件及其变化"),
     "histories": Text("Numbers over time", "数值沿革"),
     "rules": Text("Rules in force on {date}", "{date}有效的规则"),
-    "tracks": Text("Tracks", "适用范围"), "period": Text("Period covered", "涵盖期间"),
+    "period": Text("Period covered", "涵盖期间"),
     "n_instruments": Text("Instruments", "文件"), "n_changes": Text("Changes", "变化"),
     "current": Text("Data current as of", "数据截至"), "legend": Text("Legend", "图例"),
-    "jurisdiction": Text("Jurisdiction", "法域"), "sources": Text("Sources", "来源"),
-    "document_number": Text("Document number", "文号"), "issuers": Text("Issued by", "发布机关"),
+    "jurisdiction": Text("Jurisdiction", "法域"),
+    "issuers": Text("Issued by", "发布机关"),
     "approved": Text("Approved", "通过日期"), "promulgated": Text("Promulgated", "公布日期"),
     "published": Text("Published", "发布日期"), "effective": Text("Effective", "施行日期"),
-    "expires": Text("Expires", "失效日期"), "status": Text("Status", "状态"),
-    "track": Text("Track", "适用范围"), "notes": Text("Notes", "备注"),
-    "in_force": Text("in force", "现行有效"), "superseded": Text("superseded", "已被取代"),
-    "draft": Text("draft", "草案"), "announced": Text("announced", "已宣布"),
-    "pilot": Text("pilot", "试点"), "expired": Text("expired", "已失效"),
-    "not_law": Text("not law", "非现行法律"), "no_changes": Text("No changes.", "没有变化。"),
-    "date": Text("Date", "日期"), "value": Text("Value", "数值"),
-    "instrument": Text("Instrument", "文件"), "citation": Text("Citation", "依据"),
+    "expires": Text("Expires", "失效日期"),
+    "notes": Text("Notes", "备注"),
+    "not_law": Text("not law", "非现行法律"),
+    "value": Text("Value", "数值"),
+    "instrument": Text("Instrument", "文件"),
     "absent": Text("not set", "未规定"), "proposed": Text("proposed", "拟议"),
     "combined": Text("Combined from", "合并自"), "to": Text("to", "至"),
     "baseline": Text("The first instrument of this track: it sets the starting rules, so "
