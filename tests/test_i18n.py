@@ -1,0 +1,26 @@
+"""The message catalogues: every language has the keys English has, with the same fields."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from policy_tracker.i18n import LANGUAGES, catalogue, message
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_language_has_the_english_keys_and_fields(lang: str) -> None:
+    english, other = catalogue("en"), catalogue(lang)
+    assert sorted(set(english) - set(other)) == []
+    assert {k: _fields(v) for k, v in other.items() if k in english} == {
+        k: _fields(english[k]) for k in other if k in english}
+
+
+def test_a_message_is_looked_up_and_filled() -> None:
+    assert message("common.not_legal_advice", "zh").startswith("本输出")
+    assert message("common.not_legal_advice", "xx") == message("common.not_legal_advice", "en")
