@@ -156,14 +156,8 @@ def _check_across(policy: Policy, catalog: Catalog) -> list[LoadError]:
                                    f"{seen[snap.meta.id].document.name}", doc.name,
                                    *_pos(doc, ("snapshot", "id"))))
         seen[snap.meta.id] = snap
+    # A later version of the rules does not end an earlier instrument: no status check here.
     for track in policy.tracks:
-        law = [s for s in policy.snapshots_of(track.id) if s.meta.status.is_law]
-        for older, newer in zip(law, law[1:]):
-            if older.meta.status.value == "in_force":
-                found.append(LoadError(
-                    f"status is in_force but {newer.meta.id!r} replaces it on {newer.effective}: "
-                    "mark it superseded", older.document.name,
-                    *_pos(older.document, ("snapshot", "status"))))
         if not track.extends:
             continue
         for snap in policy.snapshots_of(track.id):

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..legal import date_name, status_words
 from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
 from ..reportmodel import Report
 from ..text import format_value
@@ -93,7 +94,7 @@ def anchors(events: Iterable[Event]) -> dict[str, str]:
 
 def status_word(meta: SnapshotMeta | None, lang: str) -> str:
     """The status of an instrument in words."""
-    return say(meta.status.value, lang) if meta else ""
+    return status_words(meta, lang) if meta else ""
 
 
 def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Link | None:
@@ -162,10 +163,8 @@ def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, 
     if meta.issuers:
         out.append((say("issuers", lang), ("、" if lang == "zh" else "; ").join(
             i.get(lang) for i in meta.issuers)))
-    for key in DATE_KEYS:
-        day = getattr(meta.dates, key)
-        if day is not None:
-            out.append((say(key, lang), day.isoformat()))
+    for key, day in meta.dates.named():
+        out.append((date_name(key, lang), day.isoformat()))
     return tuple(out)
 
 
