@@ -17,10 +17,12 @@ from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source,
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
+from .effects import build_effects
 from .timeline import build_timeline, compare_tracks, field_history
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
+__all__ = ["Filters", "build_effects", "build_timeline", "compare_tracks", "field_history",
+           "filter_diff"]
 
 DEFAULT_POLICY = "cn-permanent-residence"
 

@@ -7,10 +7,10 @@ A version followed by a later one is not repealed: these words keep the two idea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .i18n import message
-from .model import Policy, Snapshot, SnapshotMeta, Status
+from .model import Citation, JSONValue, Policy, Snapshot, SnapshotMeta, Status, Text
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,59 @@ def dates_words(meta: SnapshotMeta, lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
     return sep.join(message("legal.dated", lang, name=date_name(name, lang),
                             date=value.isoformat()) for name, value in meta.dates.named())
+
+
+EFFECT_TYPES = ("inserted", "substituted", "repealed", "amended", "applied_to_region", "expired")
+"""The kinds of effect one instrument has on a provision or on another instrument."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One row of the effects register: what was affected, by what, how, when, and whether
+    this data has applied it."""
+
+    type: str
+    track: str
+    affected: Text
+    provision: Text
+    by: Text
+    date: dt.date | None
+    applied: bool
+    origin: str
+    path: str = ""
+    by_provision: str = ""
+    by_snapshot: str = ""
+    unconfirmed: bool = False
+    citation: Citation | None = None
+    note: Text = field(default_factory=Text)
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema effects`)."""
+        return {"type": self.type, "date": self.date.isoformat() if self.date else None,
+                "track": self.track, "affected": self.affected.to_dict(),
+                "provision": self.provision.to_dict(), "path": self.path,
+                "by": self.by.to_dict(), "by_provision": self.by_provision,
+                "by_snapshot": self.by_snapshot or None, "applied": self.applied,
+                "unconfirmed": self.unconfirmed, "origin": self.origin,
+                "citation": self.citation.to_dict() if self.citation else None,
+                "note": self.note.to_dict()}
+
+
+@dataclass(frozen=True)
+class EffectsRegister:
+    """Every effect recorded for a policy, in date order."""
+
+    policy: str
+    title: Text
+    effects: tuple[Effect, ...]
+    tracks: tuple[tuple[str, Text], ...] = ()
+
+    def unapplied(self) -> int:
+        """How many effects this data has not applied."""
+        return sum(1 for e in self.effects if not e.applied)
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (see `policy-tracker schema effects`)."""
+        return {"policy": self.policy, "title": self.title.to_dict(),
+                "count": len(self.effects), "unapplied": self.unapplied(),
+                "effects": [e.to_dict() for e in self.effects]}

@@ -3,7 +3,6 @@ list of sources, so that long source titles are written once per track, not once
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
