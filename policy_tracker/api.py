@@ -17,8 +17,9 @@ from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source,
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
-from .effects import build_effects
-from .timeline import build_timeline, compare_tracks, field_history
+from .effects import register_of
+from .legal import EffectsRegister
+from .timeline import build_timeline, compare_tracks, field_history, select_tracks
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 __all__ = ["Filters", "build_effects", "build_timeline", "compare_tracks", "field_history",
@@ -270,3 +271,9 @@ def _check_target(target: str) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> EffectsRegister:
+    """The effects register of `policy`: what each law did to which rule, and when."""
+    chosen = select_tracks(policy, tracks)
+    return register_of(policy, build_timeline(policy, chosen), chosen)

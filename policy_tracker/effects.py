@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 
 from .i18n import LANGUAGES, message
 from .legal import Effect, EffectsRegister
-from .model import Change, ChangeKind, Event, Policy, Status, Text
-from .timeline import build_timeline, select_tracks
+from .model import Change, ChangeKind, Event, Policy, Status, Text, Timeline
 
-__all__ = ["build_effects"]
+__all__ = ["register_of"]
 
 # Changes to how the data cites a value, or to its spelling, are not effects of the law.
 _NOT_EFFECTS = frozenset({"citation-changed", "editorial-edit", "items-reordered"})
@@ -25,11 +24,11 @@ _SUBSTITUTIONS = frozenset({"threshold-raised", "threshold-lowered", "value-chan
                             "type-changed"})
 
 
-def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> EffectsRegister:
-    """The effects register of `policy` (of the named tracks, or of all)."""
-    chosen = select_tracks(policy, tracks)
+def register_of(policy: Policy, timeline: Timeline,
+                tracks: Iterable[str] | None = None) -> EffectsRegister:
+    """The effects register of `policy` from its timeline (of the named tracks, or of all)."""
+    chosen = tuple(tracks) if tracks else tuple(t.id for t in policy.tracks)
     titles = {t.id: t.title for t in policy.tracks}
-    timeline = build_timeline(policy, chosen)
     rows = [effect for event in timeline.events if event.is_law
             for effect in _from_event(event, titles[event.track])]
     rows += _from_status(policy, chosen)
@@ -93,7 +92,8 @@ def _from_status(policy: Policy, tracks: tuple[str, ...]) -> list[Effect]:
 
 def _declared(policy: Policy, index: int) -> Effect:
     e = policy.effects[index]
+    named = next((s.meta.title for s in policy.snapshots if s.meta.id == e.by_snapshot), e.by)
     return Effect(type=e.type, track=e.track, affected=e.affected, provision=e.provision,
-                  by=e.by, date=e.date, applied=e.applied, origin="declared", path=e.path,
+                  by=named, date=e.date, applied=e.applied, origin="declared", path=e.path,
                   by_provision=e.by_provision, by_snapshot=e.by_snapshot,
                   unconfirmed=e.unconfirmed, citation=e.citation, note=e.note)

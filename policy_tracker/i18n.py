@@ -19,7 +19,8 @@ LANGUAGES = ("en", "zh")
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath("locales").joinpath(f"{lang}.json").read_text("utf-8")
+        folder = resources.files(__package__).joinpath("locales")
+        text = folder.joinpath(f"{lang}.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     data = json.loads(text)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from .catalog import Catalog, lookup
+from .effects import register_of
 from .errors import NotFoundError
 from .model import (
     Annotation,
@@ -44,7 +45,8 @@ def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None
         since=since, until=until, first=min(dates, default=None), last=max(dates, default=None),
         counts=count_events(timeline), current=currency(policy, chosen),
         timeline=timeline, histories=tuple(histories(policy, chosen, since, until)),
-        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen))
+        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen),
+        effects=register_of(policy, timeline, chosen))
 
 
 def count_events(timeline: Timeline) -> Counts:
