@@ -7,10 +7,10 @@ A version followed by a later one is not repealed: these words keep the two idea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .i18n import message
-from .model import Citation, JSONValue, Policy, Snapshot, SnapshotMeta, Status, Text
+from .model import Change, Citation, JSONValue, Policy, Snapshot, SnapshotMeta, Status, Text
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,14 @@ def version_state(policy: Policy, snap: Snapshot) -> VersionState:
              if s.meta.status.is_law and s.effective > snap.effective]
     return VersionState(current=not later, proposed=False,
                         followed_by=min(later, key=lambda s: s.effective) if later else None)
+
+
+def proposed(changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """Changes a draft would make, each sentence marked as proposed in both languages (so
+    every format says so); fingerprints are kept."""
+    return tuple(replace(c, sentence=Text(
+        message("legal.proposed_sentence", "en", sentence=c.sentence.en),
+        message("legal.proposed_sentence", "zh", sentence=c.sentence.zh))) for c in changes)
 
 
 def status_words(meta: SnapshotMeta, lang: str) -> str:
