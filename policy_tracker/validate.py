@@ -50,6 +50,9 @@ def check_schema(doc: Document, kind: str) -> list[LoadError]:
         if err.validator == "additionalProperties":
             extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
             found.append(problem(doc, path + (extra[0],), _schema_message(err, path)))
+        elif err.validator == "not" and "required" in err.validator_value:
+            key = err.validator_value["required"][0]
+            found.append(problem(doc, path + (key,), _schema_message(err, path)))
         else:
             found.append(problem(doc, path, _schema_message(err, path)))
     return sorted(found, key=lambda e: (e.line, e.col, e.message))

@@ -26,10 +26,30 @@ MUTATIONS = {
                        "effective: 2015-06-02",
                        "file name date 2015-06-01 differs from the effective date 2015-06-02",
                        "9:16"),
-    "in-force-superseded": ("national/2015-06-01-amendment.yaml", "status: superseded",
-                            "status: in_force",
-                            "status is in_force but '2020-card' replaces it on 2020-03-01: "
-                            "mark it superseded", "10:11"),
+    "repeal-but-in-force": ("national/2015-06-01-amendment.yaml", "  status: in_force\n",
+                            "  status: in_force\n  repeal: {by: {en: Act No. 9}, date: 2019-01-01}\n",
+                            "status is in_force but 'repeal' says what ended it: use repealed, "
+                            "superseded or expired", "11:3"),
+    "repealed-without-repeal": ("national/2015-06-01-amendment.yaml", "status: in_force",
+                                "status: repealed", "snapshot is missing 'repeal'", "1:1"),
+    "repealed-before-effect": ("national/2015-06-01-amendment.yaml", "  status: in_force\n",
+                               "  status: repealed\n  repeal: {by: {en: Act No. 9}, "
+                               "date: 2015-01-01}\n",
+                               "dates out of order: repealed 2015-01-01 is before effective "
+                               "2015-06-01", "11:39"),
+    "draft-takes-effect": ("national/2021-10-01-draft.yaml", "comment_deadline: 2021-11-30",
+                           "effective: 2022-01-01",
+                           "snapshot.dates must not have 'effective': a draft is never law and "
+                           "never takes effect", "6:16"),
+    "draft-file-date": ("national/2021-10-01-draft.yaml", "published: 2021-10-01",
+                        "published: 2021-10-02",
+                        "file name date 2021-10-01 differs from the published date 2021-10-02",
+                        "5:16"),
+    "comment-deadline-before-publication": ("national/2021-10-01-draft.yaml",
+                                            "comment_deadline: 2021-11-30",
+                                            "comment_deadline: 2021-09-30",
+                                            "dates out of order: comment deadline 2021-09-30 "
+                                            "is before published 2021-10-01", "6:23"),
     "overlay-path-missing": ("coastal/2016-04-01-pilot.yaml", "    max_age:",
                              "    min_age:",
                              "overlay path 'eligibility.min_age' does not exist in the base "
