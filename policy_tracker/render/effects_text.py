@@ -24,7 +24,5 @@ def render_effects(register: EffectsRegister, options: RenderOptions) -> str:
         lines += [display(f"  {name}{colon_of(lang)}{value}")
                   for name, key, value in zip(names, COLUMNS, row)
                   if value and key not in ("date", "type", "provision")]
-        if effect.path:
-            lines.append(display(f"  {effect.path}"))
     lines += ["", count_line(register, lang)]
     return "\n".join(lines) + "\n"
