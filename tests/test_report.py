@@ -266,7 +266,7 @@ rules:
 snapshot:
   id: c
   title: {en: "Draft <script>", zh: "草案<script>"}
-  dates: {effective: 2022-01-01}
+  dates: {published: 2022-01-01}
   status: draft
   sources: [good]
 rules:
