@@ -79,9 +79,9 @@ def _facts(rows: tuple[tuple[str, str], ...], lang: str) -> list[str]:
 
 
 def _timeline_item(event: EventView, lang: str) -> str:
-    tag = "" if event.is_law else f" · _{md(event.status)} — {md(say('not_law', lang))}_"
+    # The status words of a draft already say it is not law.
     return (f"{event.number}. {md(event.date)} · {md(event.track)} · {md(event.title)}"
-            f"{md(paren(event.status, lang))}{tag}")
+            f"{md(paren(event.status, lang))}")
 
 
 def _event(event: EventView, lang: str) -> list[str]:
@@ -89,7 +89,7 @@ def _event(event: EventView, lang: str) -> list[str]:
     if event.other_title:
         lines += [md(event.other_title), ""]
     if not event.is_law:
-        lines += [f"**{md(event.status)} — {md(say('not_law', lang))}**", ""]
+        lines += [f"**{md(event.status)}**", ""]
     lines += _facts(event.facts, lang)
     if event.sources:
         sep = "；" if lang == "zh" else "; "
