@@ -115,6 +115,8 @@ class Report:
     rules: tuple[RulesInForce, ...]
     sources: tuple[Source, ...]
     effects: EffectsRegister | None = None
+    versions: tuple[tuple[str, str], ...] = ()
+    """Each snapshot id with where its version stands, in words ("followed by …")."""
 
     def track_title(self, track_id: str) -> Text:
         """The title of a track in the report (its id when unknown)."""
