@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "api": ("Filters", "diff_sides", "filter_diff", "load_policy", "load_snapshot",
             "open_operand", "parse_date", "resolve", "version_of", "check_paths",
-            "build_timeline", "field_history", "compare_tracks"),
+            "build_timeline", "field_history", "compare_tracks", "build_effects"),
     "diff": ("compare",),
     "errors": ("EnvironmentFailure", "InputError", "LoadError", "NotFoundError",
                "PolicyTrackerError", "ValidationError"),

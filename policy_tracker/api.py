@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Iterable, Mapping
 
 from .catalog import Catalog
@@ -17,10 +17,13 @@ from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source,
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
-from .timeline import build_timeline, compare_tracks, field_history
+from .effects import register_of
+from .legal import EffectsRegister, proposed
+from .timeline import build_timeline, compare_tracks, field_history, select_tracks
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
+__all__ = ["Filters", "build_effects", "build_timeline", "compare_tracks", "field_history",
+           "filter_diff"]
 
 DEFAULT_POLICY = "cn-permanent-residence"
 
@@ -86,6 +89,8 @@ class Side:
 
     version: Version
     catalog: Catalog
+    proposed: bool = False
+    """A draft (or an announcement) counts on this side: its changes are proposed, not law."""
 
 
 _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-9._-]+))?"
@@ -102,7 +107,8 @@ def open_operand(text: str, policies_dir: str | None = None, track: str = "natio
         policy = load_policy(match.group("policy"), policies_dir)
         resolved = resolve(policy, parse_date(match.group("date")),
                            match.group("track") or track, include_drafts)
-        return Side(version_of_resolved(resolved, text), catalog_of(policy))
+        return Side(version_of_resolved(resolved, text), catalog_of(policy),
+                    any(not s.meta.status.is_law for s in resolved.snapshots))
     from .history import parse_operand, read_document_at  # lazy: GitPython is slow to import
 
     ref_path = parse_operand(text)
@@ -122,7 +128,7 @@ def _find_snapshot(text: str, policies_dir: str | None) -> Side | None:
         policy = load_policy(pid, policies_dir)
         for snap in policy.snapshots:
             if snap.meta.id == snap_id:
-                return Side(version_of(snap), catalog_of(policy))
+                return Side(version_of(snap), catalog_of(policy), not snap.meta.status.is_law)
     return None
 
 
@@ -155,7 +161,7 @@ def side_of_document(doc: Document, head_path: str | None) -> Side:
     if problems:
         raise ValidationError(tuple(problems))
     snap = build_snapshot(doc, "", sources, catalog)
-    return Side(version_of(snap), catalog)
+    return Side(version_of(snap), catalog, not snap.meta.status.is_law)
 
 
 def side_for_driver(path: str, shown: str) -> Side:
@@ -228,7 +234,10 @@ def read_severity_config(path: str) -> dict[str, Severity]:
 def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None = None) -> Diff:
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
     catalog = new.catalog if not new.catalog.generic else old.catalog
-    return compare(old.version, new.version, catalog, severities)
+    diff = compare(old.version, new.version, catalog, severities)
+    if old.proposed or new.proposed:
+        return replace(diff, changes=proposed(diff.changes))
+    return diff
 
 
 def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[LoadError]:
@@ -268,3 +277,9 @@ def _check_target(target: str) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> EffectsRegister:
+    """The effects register of `policy`: what each law did to which rule, and when."""
+    chosen = select_tracks(policy, tracks)
+    return register_of(policy, build_timeline(policy, chosen), chosen)

@@ -218,7 +218,7 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
 
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline"]),
+@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline", "effects"]),
                 default="snapshot")
 def schema_command(kind: str) -> None:
     """Print the published JSON Schema of a file kind or of the JSON output."""
@@ -319,6 +319,25 @@ def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, 
                                       _date_or_none(since, "--since date"),
                                       _date_or_none(until, "--until date"), include_drafts)
     emit(render("timeline", fmt, timeline, options_for(lang, output)), output)
+
+
+@cli.command("effects")
+@click.argument("policy", required=False)
+@click.option("--track", "tracks", multiple=True, metavar="T",
+              help="Track to include (repeatable; 'all' for every track). Default: all.")
+@format_option("effects", "text")
+@lang_option
+@output_option
+@click.pass_context
+def effects_command(ctx: click.Context, policy: str | None, tracks: tuple[str, ...], fmt: str,
+                    lang: str, output: str | None) -> None:
+    """The effects register: what each instrument did to which rule, when, and if applied."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    register = api.build_effects(loaded, tracks or None)
+    emit(render("effects", fmt, register, options_for(lang, output)), output)
 
 
 @cli.command("history")

@@ -16,19 +16,31 @@ JSONValue = Any
 
 
 class Status(str, enum.Enum):
-    """The legal status of a snapshot's instrument."""
+    """The legal status of a snapshot's instrument, its own and not its version's.
+
+    Whether a snapshot (a consolidated version of the rules) was followed by a later version
+    is derived from the dates (`legal.version_state`), never written here.
+    """
 
     IN_FORCE = "in_force"
+    AMENDED = "amended"
+    PARTLY_IN_FORCE = "partly_in_force"
+    REPEALED = "repealed"
     SUPERSEDED = "superseded"
+    EXPIRED = "expired"
     DRAFT = "draft"
     ANNOUNCED = "announced"
     PILOT = "pilot"
-    EXPIRED = "expired"
 
     @property
     def is_law(self) -> bool:
         """Drafts and announcements are never rules in force."""
         return self not in (Status.DRAFT, Status.ANNOUNCED)
+
+    @property
+    def ended(self) -> bool:
+        """The instrument itself is no longer law (repealed, replaced or expired)."""
+        return self in (Status.REPEALED, Status.SUPERSEDED, Status.EXPIRED)
 
 
 class ChangeKind(str, enum.Enum):
@@ -167,20 +179,53 @@ class Citation:
 
 @dataclass(frozen=True)
 class Dates:
-    """The dates of an instrument, kept apart."""
+    """The dates of an instrument, kept apart and named as the law names them.
+
+    `effective` is the date the version counts from: the date it takes effect, or for a draft
+    (which never takes effect, `takes_effect` False) the date it was published.
+    """
 
     effective: dt.date
     approved: dt.date | None = None
     promulgated: dt.date | None = None
     published: dt.date | None = None
     expires: dt.date | None = None
+    adopted: dt.date | None = None
+    issued: dt.date | None = None
+    comment_deadline: dt.date | None = None
+    takes_effect: bool = True
+
+    def named(self) -> tuple[tuple[str, dt.date], ...]:
+        """The dates that exist, by name, in the order an instrument passes them."""
+        effective = self.effective if self.takes_effect else None
+        return tuple((name, value) for name, value in (
+            ("adopted", self.adopted), ("approved", self.approved),
+            ("promulgated", self.promulgated), ("issued", self.issued),
+            ("published", self.published), ("comment_deadline", self.comment_deadline),
+            ("effective", effective), ("expires", self.expires)) if value is not None)
 
     def to_dict(self) -> dict[str, str | None]:
-        """The JSON form (ISO 8601)."""
+        """The JSON form (ISO 8601); a draft's `effective` is null."""
+        effective = self.effective if self.takes_effect else None
         return {name: (value.isoformat() if value else None) for name, value in (
-            ("approved", self.approved), ("promulgated", self.promulgated),
-            ("published", self.published), ("effective", self.effective),
-            ("expires", self.expires))}
+            ("adopted", self.adopted), ("approved", self.approved),
+            ("promulgated", self.promulgated), ("issued", self.issued),
+            ("published", self.published), ("comment_deadline", self.comment_deadline),
+            ("effective", effective), ("expires", self.expires))}
+
+
+@dataclass(frozen=True)
+class Repeal:
+    """What ended an instrument: the repealing (or replacing) instrument and the date."""
+
+    by: Text
+    date: dt.date | None = None
+    provision: str = ""
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form."""
+        return {"by": self.by.to_dict(), "date": self.date.isoformat() if self.date else None,
+                "provision": self.provision}
 
 
 @dataclass(frozen=True)
@@ -195,6 +240,8 @@ class SnapshotMeta:
     document_number: str = ""
     issuers: tuple[Text, ...] = ()
     notes: tuple[Text, ...] = ()
+    status_unconfirmed: bool = False
+    repeal: Repeal | None = None
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form."""
@@ -202,6 +249,8 @@ class SnapshotMeta:
                 "document_number": self.document_number,
                 "issuers": [i.to_dict() for i in self.issuers],
                 "dates": self.dates.to_dict(), "status": self.status.value,
+                "status_unconfirmed": self.status_unconfirmed,
+                "repeal": self.repeal.to_dict() if self.repeal else None,
                 "sources": [s.to_dict() for s in self.sources],
                 "notes": [n.to_dict() for n in self.notes]}
 
@@ -371,6 +420,26 @@ class Track:
 
 
 @dataclass(frozen=True)
+class DeclaredEffect:
+    """An effect the data records by hand (`effects:` in policy.yaml): one a snapshot does not
+    show by itself, such as a repeal of an outside law or a change not yet applied."""
+
+    type: str
+    affected: Text
+    by: Text
+    provision: Text = field(default_factory=Text)
+    path: str = ""
+    track: str = ""
+    by_provision: str = ""
+    by_snapshot: str = ""
+    date: dt.date | None = None
+    applied: bool = False
+    unconfirmed: bool = False
+    citation: Citation | None = None
+    note: Text = field(default_factory=Text)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A family of snapshots with its field catalogue and bibliography."""
 
@@ -384,6 +453,7 @@ class Policy:
     snapshots: tuple[Snapshot, ...]
     notes: tuple[Text, ...] = ()
     location: str = ""
+    effects: tuple[DeclaredEffect, ...] = ()
 
     def track(self, track_id: str) -> Track | None:
         """The track named `track_id`, if any."""

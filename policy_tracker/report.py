@@ -9,6 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 from .catalog import Catalog, lookup
+from .effects import register_of
+from .legal import version_state
 from .errors import NotFoundError
 from .model import (
     Annotation,
@@ -44,7 +46,18 @@ def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None
         since=since, until=until, first=min(dates, default=None), last=max(dates, default=None),
         counts=count_events(timeline), current=currency(policy, chosen),
         timeline=timeline, histories=tuple(histories(policy, chosen, since, until)),
-        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen))
+        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen),
+        effects=register_of(policy, timeline, chosen), versions=versions_of(policy, chosen))
+
+
+def versions_of(policy: Policy, tracks: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each snapshot's id with the date of the version that followed it ("" if current)."""
+    out = []
+    for snap in policy.snapshots:
+        if snap.track in tracks and snap.meta.status.is_law:
+            after = version_state(policy, snap).followed_by
+            out.append((snap.meta.id, after.effective.isoformat() if after else ""))
+    return tuple(out)
 
 
 def count_events(timeline: Timeline) -> Counts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .legal import EffectsRegister
 from .model import (
     Citation,
     Direction,
@@ -113,6 +114,9 @@ class Report:
     histories: tuple[HistorySeries, ...]
     rules: tuple[RulesInForce, ...]
     sources: tuple[Source, ...]
+    effects: EffectsRegister | None = None
+    versions: tuple[tuple[str, str], ...] = ()
+    """Each snapshot id with where its version stands, in words ("followed by …")."""
 
     def track_title(self, track_id: str) -> Text:
         """The title of a track in the report (its id when unknown)."""

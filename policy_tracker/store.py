@@ -119,6 +119,7 @@ def check_policy(folder: str) -> Checked:
     snapshots.sort(key=lambda s: (s.effective, s.meta.id))
     policy = build_policy(head_doc, tuple(snapshots))
     problems.extend(_check_across(policy, catalog))
+    problems.extend(_check_effects(policy, head_doc))
     return Checked(policy, tuple(problems))
 
 
@@ -156,14 +157,8 @@ def _check_across(policy: Policy, catalog: Catalog) -> list[LoadError]:
                                    f"{seen[snap.meta.id].document.name}", doc.name,
                                    *_pos(doc, ("snapshot", "id"))))
         seen[snap.meta.id] = snap
+    # A later version of the rules does not end an earlier instrument: no status check here.
     for track in policy.tracks:
-        law = [s for s in policy.snapshots_of(track.id) if s.meta.status.is_law]
-        for older, newer in zip(law, law[1:]):
-            if older.meta.status.value == "in_force":
-                found.append(LoadError(
-                    f"status is in_force but {newer.meta.id!r} replaces it on {newer.effective}: "
-                    "mark it superseded", older.document.name,
-                    *_pos(older.document, ("snapshot", "status"))))
         if not track.extends:
             continue
         for snap in policy.snapshots_of(track.id):
@@ -176,6 +171,22 @@ def _check_across(policy: Policy, catalog: Catalog) -> list[LoadError]:
             names = "+".join(s.meta.id for s in base.snapshots)
             found.extend(overlay_problems(snap.document, snap.rules, base.tree.values, (),
                                           catalog, names))
+    return found
+
+
+def _check_effects(policy: Policy, doc: Document) -> list[LoadError]:
+    """Effects in policy.yaml name tracks, snapshots and sources that exist."""
+    found = []
+    ids = {s.meta.id for s in policy.snapshots}
+    sources = {s.id for s in policy.sources}
+    for i, effect in enumerate(policy.effects):
+        checks = (("track", effect.track, {t.id for t in policy.tracks}),
+                  ("by_snapshot", effect.by_snapshot, ids),
+                  ("cite", effect.citation.source if effect.citation else "", sources))
+        for key, value, known in checks:
+            if value and value not in known:
+                found.append(LoadError(f"effects[{i}].{key} names unknown {value!r}",
+                                       doc.name, *_pos(doc, ("effects", i, key))))
     return found
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from .catalog import Catalog, concrete_path, lookup, parse_path
 from .diff import compare
 from .errors import NotFoundError
+from .legal import proposed
 from .model import (Annotation, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
                     Snapshot, Step, Text, Timeline, Version, format_path)
 from .rules import Resolved, in_force, rules_as_of
@@ -60,8 +61,10 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
 
 def _event(snap: Snapshot, diff: Diff | None, previous: str,
            base: tuple[str, ...] = ()) -> Event:
+    changes = diff.changes if diff else ()
     return Event(id=f"{snap.track}/{snap.meta.id}", track=snap.track, date=snap.effective,
-                 title=snap.meta.title, changes=diff.changes if diff else (),
+                 title=snap.meta.title,
+                 changes=changes if snap.meta.status.is_law else proposed(changes),
                  snapshot=snap.meta, previous=previous, base=base, file=snap.document.name)
 
 

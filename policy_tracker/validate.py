@@ -12,8 +12,9 @@ from collections.abc import Iterator
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import LoadError
-from .model import (Dates, Document, FieldSpec, ItemKey, Path, Policy, Position, Snapshot,
-                    SnapshotMeta, Source, Status, Track, format_path)
+from .model import (Citation, Dates, DeclaredEffect, Document, FieldSpec, ItemKey, Path,
+                    Policy, Position, Repeal,
+                    Snapshot, SnapshotMeta, Source, Status, Track, format_path)
 from .rules import WRAPPER_KEYS, is_wrapper, item_key, split_rules
 
 SNAPSHOT_NAME = re.compile(r"(\d{4}-\d\d-\d\d)(?:-[a-z0-9][a-z0-9-]*)?\.ya?ml\Z")
@@ -49,6 +50,9 @@ def check_schema(doc: Document, kind: str) -> list[LoadError]:
         if err.validator == "additionalProperties":
             extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
             found.append(problem(doc, path + (extra[0],), _schema_message(err, path)))
+        elif err.validator == "not" and "required" in err.validator_value:
+            key = err.validator_value["required"][0]
+            found.append(problem(doc, path + (key,), _schema_message(err, path)))
         else:
             found.append(problem(doc, path, _schema_message(err, path)))
     return sorted(found, key=lambda e: (e.line, e.col, e.message))
@@ -72,6 +76,9 @@ def _schema_message(err: Any, path: Path) -> str:
         return f"unknown key {extra[0]!r} in {where}; allowed: {allowed}"
     if err.validator == "required":
         return f"{where} is missing {err.message.split(' ')[0]}"
+    if err.validator == "not" and "required" in err.validator_value:
+        names = ", ".join(repr(n) for n in err.validator_value["required"])
+        return f"{where} must not have {names}: a draft is never law and never takes effect"
     if err.validator == "minItems" and path and path[-1] == "sources":
         return "every snapshot cites at least one source"
     if err.validator == "enum":
@@ -98,7 +105,20 @@ def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
                                f.get("ordered", False)) for f in data.get("fields", ())),
         sources=tuple(build_source(s) for s in data.get("sources", ())),
         snapshots=snapshots, notes=tuple(text_of(n) for n in head.get("notes", ())),
-        location=doc.name)
+        location=doc.name, effects=tuple(build_effect(e) for e in data.get("effects", ())))
+
+
+def build_effect(raw: dict[str, Any]) -> DeclaredEffect:
+    """A `DeclaredEffect` from its policy.yaml mapping."""
+    cite = raw.get("cite")
+    return DeclaredEffect(
+        type=raw["type"], affected=text_of(raw["affected"]), by=text_of(raw["by"]),
+        provision=text_of(raw.get("provision", {"en": ""})), path=raw.get("path", ""),
+        track=raw.get("track", ""), by_provision=raw.get("by_provision", ""),
+        by_snapshot=raw.get("by_snapshot", ""), date=_date(raw.get("date")),
+        applied=raw["applied"], unconfirmed=raw.get("unconfirmed", False),
+        citation=Citation(cite["source"], cite.get("article", "")) if cite else None,
+        note=text_of(raw.get("note", {"en": ""})))
 
 
 def build_source(raw: dict[str, Any]) -> Source:
@@ -124,16 +144,25 @@ def build_meta(doc: Document, policy_sources: tuple[Source, ...]) -> SnapshotMet
     dates = head["dates"]
     inline = tuple(build_source(s) for s in head["sources"] if isinstance(s, dict))
     named = tuple(s for s in policy_sources if s.id in head["sources"])
+    draft = head["status"] == Status.DRAFT.value
+    start = dates["published"] if draft else dates["effective"]
+    repeal = head.get("repeal")
     return SnapshotMeta(
         id=head["id"], title=text_of(head["title"]),
-        dates=Dates(effective=dt.date.fromisoformat(dates["effective"]),
+        dates=Dates(effective=dt.date.fromisoformat(start),
                     approved=_date(dates.get("approved")),
                     promulgated=_date(dates.get("promulgated")),
-                    published=_date(dates.get("published")), expires=_date(dates.get("expires"))),
+                    published=_date(dates.get("published")), expires=_date(dates.get("expires")),
+                    adopted=_date(dates.get("adopted")), issued=_date(dates.get("issued")),
+                    comment_deadline=_date(dates.get("comment_deadline")),
+                    takes_effect=not draft),
         status=Status(head["status"]), sources=named + inline,
         document_number=head.get("document_number", ""),
         issuers=tuple(text_of(i) for i in head.get("issuers", ())),
-        notes=tuple(text_of(n) for n in head.get("notes", ())))
+        notes=tuple(text_of(n) for n in head.get("notes", ())),
+        status_unconfirmed=head.get("status_unconfirmed", False),
+        repeal=Repeal(text_of(repeal["by"]), _date(repeal.get("date")),
+                      repeal.get("provision", "")) if repeal else None)
 
 
 def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catalog,
@@ -145,11 +174,35 @@ def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catal
     if match is None:
         found.append(problem(doc, (), f"file name {file_name!r} must be YYYY-MM-DD[-slug].yaml"))
     elif match.group(1) != dates.effective.isoformat():
-        found.append(problem(doc, ("snapshot", "dates", "effective"),
-                             f"file name date {match.group(1)} differs from the effective date "
+        name = "effective" if dates.takes_effect else "published"
+        found.append(problem(doc, ("snapshot", "dates", name),
+                             f"file name date {match.group(1)} differs from the {name} date "
                              f"{dates.effective}"))
-    order = [("approved", dates.approved), ("promulgated", dates.promulgated),
-             ("effective", dates.effective)]
+    found.extend(_date_order(doc, dates))
+    repeal = snap.meta.repeal
+    if repeal and repeal.date and dates.takes_effect and repeal.date < dates.effective:
+        found.append(problem(doc, ("snapshot", "repeal", "date"),
+                             f"dates out of order: repealed {repeal.date} is before effective "
+                             f"{dates.effective}"))
+    if repeal and snap.meta.status.is_law and not snap.meta.status.ended:
+        found.append(problem(doc, ("snapshot", "repeal"),
+                             f"status is {snap.meta.status.value} but 'repeal' says what ended "
+                             "it: use repealed, superseded or expired"))
+    for i, src in enumerate(doc.data["snapshot"]["sources"]):
+        if isinstance(src, str) and src not in known_sources:
+            found.append(problem(doc, ("snapshot", "sources", i),
+                                 f"unknown source {src!r}; declare it in policy.yaml sources"))
+    own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
+    found.extend(check_rules(doc, catalog, known_sources | own))
+    return found
+
+
+def _date_order(doc: Document, dates: Dates) -> list[LoadError]:
+    """Adoption or approval, then promulgation or issue, then effect; expiry after effect."""
+    found = []
+    order = [("adopted", dates.adopted), ("approved", dates.approved),
+             ("promulgated", dates.promulgated), ("issued", dates.issued),
+             ("effective", dates.effective if dates.takes_effect else None)]
     known = [(n, d) for n, d in order if d is not None]
     for (name_a, a), (name_b, b) in zip(known, known[1:]):
         if a > b:
@@ -159,16 +212,14 @@ def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catal
         found.append(problem(doc, ("snapshot", "dates", "published"),
                              f"dates out of order: published {dates.published} is before "
                              f"promulgated {dates.promulgated}"))
+    if dates.comment_deadline and dates.published and dates.comment_deadline < dates.published:
+        found.append(problem(doc, ("snapshot", "dates", "comment_deadline"),
+                             f"dates out of order: comment deadline {dates.comment_deadline} is "
+                             f"before published {dates.published}"))
     if dates.expires and dates.expires <= dates.effective:
         found.append(problem(doc, ("snapshot", "dates", "expires"),
                              f"dates out of order: expires {dates.expires} is not after "
                              f"effective {dates.effective}"))
-    for i, src in enumerate(doc.data["snapshot"]["sources"]):
-        if isinstance(src, str) and src not in known_sources:
-            found.append(problem(doc, ("snapshot", "sources", i),
-                                 f"unknown source {src!r}; declare it in policy.yaml sources"))
-    own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
-    found.extend(check_rules(doc, catalog, known_sources | own))
     return found
 
 

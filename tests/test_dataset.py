@@ -8,13 +8,17 @@ dataset's README.md ("Numbers worth checking" and other confirmed values).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from typing import Any, Iterator
 
 import pytest
 
+from policy_tracker.api import build_effects, catalog_of, version_of
 from policy_tracker.catalog import Catalog
+from policy_tracker.diff import compare
+from policy_tracker.legal import dates_words, status_words, version_state
 from policy_tracker.model import ItemKey
 from policy_tracker.rules import rules_as_of
 from policy_tracker.store import check_policy, load_policy
@@ -89,7 +93,9 @@ FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2012-10-01", "national", "exists:rights[employment-permit-exemption]", True, "treatment-2012-text Item 4"),
     ("2012-09-24", "national", "exists:rights[home-purchase]", False, "not before the 2012 measures"),
     # --- 2013 Exit and Entry Administration Law
-    ("2013-07-01", "national", "meta:dates.approved", "2012-06-30", "exit-entry-law: adopted 2012-06-30"),
+    ("2013-07-01", "national", "meta:dates.adopted", "2012-06-30", "exit-entry-law: adopted 2012-06-30 by the NPCSC"),
+    ("2013-07-01", "national", "meta:dates.promulgated", "2012-06-30", "exit-entry-law-order: Presidential Order No. 57 of 2012-06-30"),
+    ("2013-07-01", "national", "meta:dates.approved", None, "a law is adopted, never 'approved'"),
     ("2013-07-01", "national", "meta:dates.effective", "2013-07-01", "exit-entry-law: in force 2013-07-01"),
     ("2013-07-01", "national", "count:cancellation.grounds", 5, "exit-entry-law-en Art. 49: five grounds"),
     ("2013-07-01", "national", "exists:legal_basis[exit-entry-law]", True, "exit-entry-law-en Arts. 47-49"),
@@ -157,7 +163,7 @@ FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2018-04-02", "national", "meta:dates.effective", "2018-04-02", "nia-2018: inaugurated 2018-04-02"),
     ("2018-04-01", "national", "procedure.authorities[approving].authority.en", "Ministry of Public Security", "order74-text Art. 5"),
     ("2018-04-02", "national", "procedure.authorities[approving].authority.en",
-     "National Immigration Administration (administered by the Ministry of Public Security)", "nia-2018"),
+     "National Immigration Administration", "nia-2018 (administered by the MPS: in the note)"),
     # --- 2019 NIA measures
     ("2019-08-01", "national", "meta:dates.published", "2019-07-17", "nia-2019: announced 2019-07-17"),
     ("2019-08-01", "national", "meta:dates.effective", "2019-08-01", "nia-2019: nationwide from 2019-08-01"),
@@ -194,7 +200,7 @@ FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2005-01-01", "national", "count:documents", 6, "order74-en-a Art. 9"),
     ("2005-01-01", "national", "cancellation.authority.en", "Ministry of Public Security", "cancel-10100"),
     ("2005-01-01", "national", "procedure.approval_limits", [], "quanzhou-guide: 无数量限制 (no quantity limit)"),
-    ("2012-10-01", "national", "meta:dates.promulgated", "2012-09-25", "treatment-2012: issued 2012-09-25"),
+    ("2012-10-01", "national", "meta:dates.issued", "2012-09-25", "treatment-2012: issued (印发) 2012-09-25"),
     ("2012-10-01", "national", "fees[application].amount_cny", 1500, "suizhou-fees No. 20: basis 2004 price documents"),
     ("2012-10-01", "national", "fees[replacement].amount_cny", 600, "suizhou-fees No. 23"),
     ("2013-07-01", "national", "cancellation.authority.en", "Ministry of Public Security", "exit-entry-law-en Art. 49"),
@@ -251,7 +257,7 @@ DRAFT_FACTS: list[tuple[str, str, str, Any, str]] = [
     ("2020-03-01", "national", f"{R}[elderly-dependants].min_age", 60, "draft-2020-liang: 年满六十周岁来华依亲"),
     ("2020-03-01", "national", f"{R}[minor-children].child_age_limit", 18, "draft-2020-liang: 18岁以下"),
     ("2020-03-01", "national", "procedure.authorities[approving].authority.en",
-     "National Immigration Administration (administered by the Ministry of Public Security)",
+     "National Immigration Administration",
      "draft-2020-translation: 'State Immigration Administration' is another English name of the same body"),
     ("2020-03-01", "national", "procedure.authorities[accepting].authority.zh", "居留地公安机关出入境管理机构", "draft-2020-xinhua"),
     ("2020-03-01", "national", "count:procedure.applicant_steps", 2, "draft-2020-xinhua: interview and fingerprints"),
@@ -360,10 +366,16 @@ def test_every_snapshot_validates():
 
 
 def test_statuses(policy):
+    """Each instrument's own legal status: none of the national instruments was repealed or
+    replaced; a later consolidated version is not a repeal."""
     national = policy.snapshots_of("national")
     law = [s for s in national if s.meta.status.is_law]
-    assert [s.meta.status.value for s in law[:-1]] == ["superseded"] * (len(law) - 1)
-    assert law[-1].meta.id == "2023-id-card" and law[-1].meta.status.value == "in_force"
+    assert {s.meta.status.value for s in law} == {"in_force"}
+    assert all(s.meta.repeal is None for s in policy.snapshots)
+    assert not any(s.meta.status.value == "superseded" for s in policy.snapshots)
+    unconfirmed = {s.meta.id for s in law if s.meta.status_unconfirmed}
+    assert unconfirmed == {"2015-employer-types", "2017-id-card", "2019-nia-measures"}
+    assert law[-1].meta.id == "2023-id-card"
     drafts = [s for s in national if not s.meta.status.is_law]
     assert [s.meta.id for s in drafts] == [DRAFT_ID]
     assert drafts[0].meta.status.value == "draft"
@@ -371,6 +383,92 @@ def test_statuses(policy):
         snaps = policy.snapshots_of(track)
         assert snaps and all(s.meta.status.value == "pilot" for s in snaps), track
         assert policy.track(track).extends == "national"
+
+
+def _snap(policy, snap_id):
+    return next(s for s in policy.snapshots if s.meta.id == snap_id)
+
+
+@pytest.mark.parametrize("snap_id", ["2004-measures", "2013-exit-entry-law",
+                                     "2012-treatment-measures", "2016-opinions"])
+def test_rows_1_to_4_instruments_in_force(policy, snap_id):
+    """Order No. 74 (Shanghai's policy library lists it as a national document), the Exit and
+    Entry Administration Law, the 2012 treatment measures and the 2016 Opinions are in force."""
+    meta = _snap(policy, snap_id).meta
+    assert meta.status.value == "in_force" and not meta.status_unconfirmed
+    assert status_words(meta, "en") == "in force"
+    assert status_words(meta, "zh") == "现行有效"
+
+
+def test_row_2_exit_entry_law_dates(policy):
+    meta = _snap(policy, "2013-exit-entry-law").meta
+    assert meta.dates.adopted == dt.date(2012, 6, 30)
+    assert meta.dates.promulgated == dt.date(2012, 6, 30)
+    assert meta.dates.effective == dt.date(2013, 7, 1)
+    assert meta.dates.approved is None
+    assert meta.document_number.startswith("Presidential Order No. 57")
+    assert dates_words(meta, "en") == ("Adopted 2012-06-30; Promulgated 2012-06-30; "
+                                       "Takes effect 2013-07-01")
+    assert dates_words(meta, "zh") == "2012-06-30通过；2012-06-30公布；2013-07-01施行"
+
+
+def test_row_5_draft_never_takes_effect(policy):
+    meta = _snap(policy, DRAFT_ID).meta
+    assert not meta.dates.takes_effect
+    assert meta.dates.to_dict()["effective"] is None
+    assert meta.dates.published == dt.date(2020, 2, 27)
+    assert meta.dates.comment_deadline == dt.date(2020, 3, 27)
+    assert dates_words(meta, "en") == "Published 2020-02-27; Comments until 2020-03-27"
+    assert status_words(meta, "en") == "proposed (draft, never law)"
+    assert status_words(meta, "zh") == "征求意见稿（未施行）"
+
+
+def test_row_6_article_49_5_wording(policy):
+    for snap in policy.snapshots_of("national"):
+        text = json.dumps(snap.rules, ensure_ascii=False)
+        assert "有不宜在中国境内永久居留" not in text, snap.meta.id
+        if snap.effective >= dt.date(2013, 7, 1):
+            assert "不适宜在中国境内永久居留的其他情形" in text, snap.meta.id
+
+
+def test_row_7_approving_authority_change_is_substantive(policy):
+    old = version_of(_snap(policy, "2017-id-card"))
+    new = version_of(_snap(policy, "2018-nia"))
+    changes = [c for c in compare(old, new, catalog_of(policy)).changes
+               if c.path_text.startswith("procedure.authorities[id=approving].authority")]
+    assert [c.rule for c in changes] == ["value-changed"]
+    assert changes[0].sentence.en == ("Authority (Approves applications) changed from Ministry "
+                                      "of Public Security to National Immigration "
+                                      "Administration.")
+
+
+def test_row_8_shanghai_salary_standard_of_uncertain_currency(policy):
+    route = next(r for r in _snap(policy, "2015-shanghai-pilot").rules["eligibility"]["routes"]
+                 if r["id"] == "shanghai-market-salary")
+    for key in ("min_annual_salary_cny", "min_annual_iit_cny"):
+        assert route[key]["unconfirmed"] is True
+        assert "uncertain currency after 2023" in route[key]["note"]
+    declared = [e for e in policy.effects if e.track == "shanghai"]
+    assert len(declared) == 1
+    effect = declared[0]
+    assert (effect.type, effect.date, effect.applied, effect.unconfirmed) == (
+        "substituted", dt.date(2023, 5, 1), False, True)
+
+
+def test_repeal_of_the_1986_aliens_law_is_registered(policy):
+    register = build_effects(policy)
+    repeal = [e for e in register.effects if e.origin == "declared" and e.type == "repealed"]
+    assert len(repeal) == 1 and repeal[0].date == dt.date(2013, 7, 1)
+    assert repeal[0].by.en == "Exit and Entry Administration Law of the People's Republic of China"
+    assert repeal[0].by_provision == ""  # the article number was not confirmed
+
+
+def test_versions_are_followed_not_superseded(policy):
+    first = _snap(policy, "2004-measures")
+    assert version_state(policy, first).words(first.effective, "en") == (
+        "version of 2004-08-15, followed by the version of 2012-09-25")
+    last = _snap(policy, "2023-id-card")
+    assert version_state(policy, last).current
 
 
 def test_expected_snapshot_dates(policy):

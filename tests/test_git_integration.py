@@ -35,7 +35,7 @@ def policy_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     card = files[CARD].replace("value: 1000000", "value: 1500000").replace(
         "decision_days: {value: 90", "decision_days: {value: 60")
     pilot = "policies/example-residence/coastal/2016-04-01-pilot.yaml"
-    draft = "policies/example-residence/national/2022-01-01-draft.yaml"
+    draft = "policies/example-residence/national/2021-10-01-draft.yaml"
     broken = files[draft].replace("status: draft", "status: drafted")
     commit(repo, {CARD: card, draft: broken, "notes/readme.yaml": "a: 1\n"},
            "raise the threshold", date="2024-02-01T10:00:00+00:00")

@@ -192,7 +192,7 @@ def test_zh_switches_every_label(fmt: str) -> None:
         return re.search(rf"(?<![\w/.\\-]){re.escape(word)}(?![\w/.\\-])", text) is not None
     leaked = sorted(w for w in _english_words() if used(w, en) and used(w, zh))
     assert leaked == []
-    assert "草案——非现行法律" in zh
+    assert "拟议——征求意见稿，未施行" in zh
 
 
 def test_zh_history_labels() -> None:
@@ -205,7 +205,7 @@ def test_zh_history_labels() -> None:
 
 def test_text_timeline_marks_drafts_and_regional_events() -> None:
     text = render("timeline", "text", sample_timeline(), RenderOptions())
-    assert "2022-01-01  National  Draft Residence Regulation  [DRAFT — not law]" in text
+    assert "2021-10-01  National  Draft Residence Regulation  [PROPOSED — draft, never law]" in text
     assert "2016-04-01  Coastal province  Coastal Talent Pilot\n" \
            "  Compared with the base rules in force: 2015-amendment\n" in text
     assert "2015-06-01  National  Example Residence Amendment, Act No. 7\n" in text
@@ -373,7 +373,7 @@ def test_timelinejs_valid_against_the_v3_format() -> None:
     assert errors("timelinejs", data) == []
     assert [e["group"] for e in data["events"]] == [e.track for e in timeline.events]
     assert data["events"][0]["start_date"] == {"year": "2010", "month": "1", "day": "1"}
-    assert data["events"][-1]["text"]["headline"].startswith("[DRAFT — not law] ")
+    assert data["events"][-1]["text"]["headline"].startswith("[PROPOSED — draft, never law] ")
     ids = [e["unique_id"] for e in data["events"]]
     assert len(set(ids)) == len(ids)
     # Eras: the four laws (the draft is none), each until the next law on its track.
@@ -381,8 +381,8 @@ def test_timelinejs_valid_against_the_v3_format() -> None:
              for e in data["eras"]]
     assert spans == [("Example Residence Act (national)", "2010", "2015"),
                      ("Example Residence Amendment (national)", "2015", "2020"),
-                     ("Coastal Talent Pilot (coastal)", "2016", "2023"),
-                     ("Example Card Regulation (national)", "2020", "2023")]
+                     ("Coastal Talent Pilot (coastal)", "2016", "2022"),
+                     ("Example Card Regulation (national)", "2020", "2022")]
 
 
 @pytest.mark.parametrize("instance, valid", [
@@ -407,7 +407,7 @@ def test_timelinejs_escapes_html_and_ids_are_stable() -> None:
     data = json.loads(render("timeline", "timelinejs", timeline, RenderOptions()))
     slide = data["events"][0]
     assert slide["text"]["headline"] == \
-        "[ANNOUNCED — not law] &lt;script&gt;alert(1)&lt;/script&gt;"
+        "[ANNOUNCED — not yet law] &lt;script&gt;alert(1)&lt;/script&gt;"
     assert "<li>&lt;img src=x&gt;&amp;</li>" in slide["text"]["text"]
     assert "javascript:" not in slide["text"]["text"] and "<a " not in slide["text"]["text"]
     assert data["eras"] == []  # an announcement is no law
@@ -447,11 +447,11 @@ def test_ics_reads_back_with_icalendar() -> None:
     assert [str(e["STATUS"]) for e in events] == \
         ["CONFIRMED"] * 4 + ["TENTATIVE"]
     assert str(events[-1]["SUMMARY"]) == \
-        "[DRAFT — not law] Draft Residence Regulation (national)"
+        "[PROPOSED — draft, never law] Draft Residence Regulation (national)"
     assert [[str(c) for c in e["CATEGORIES"].cats] for e in events] == \
         [[e.track] for e in timeline.events]
     assert str(events[0]["URL"]) == "https://example.org/act-1"
-    assert {e.decoded("DTSTAMP").isoformat() for e in events} == {"2022-01-01T00:00:00+00:00"}
+    assert {e.decoded("DTSTAMP").isoformat() for e in events} == {"2021-10-01T00:00:00+00:00"}
     description = str(events[1]["DESCRIPTION"])
     for item in timeline.events[1].changes:
         assert f"- {item.sentence.en}" in description.split("\n")
@@ -464,7 +464,7 @@ def test_ics_escapes_text_and_folds_wide_characters() -> None:
     text = render("timeline", "ics", timeline, RenderOptions(lang="zh"))
     assert_wire_format(text)
     (event,) = ics_events(text)
-    assert str(event["SUMMARY"]) == "[草案——非现行法律] A, B; C\\D（national）"
+    assert str(event["SUMMARY"]) == "[拟议——征求意见稿，未施行] A, B; C\\D（national）"
     assert f"- {sentence}" in str(event["DESCRIPTION"])
     assert "URL" not in event and str(event["STATUS"]) == "TENTATIVE"
     assert str(event["UID"]) == "crafted/national/a%2Cb%3Bc@policy-tracker"

@@ -44,8 +44,8 @@ def test_counts_keep_drafts_apart_from_law(sample: Report) -> None:
 
 
 def test_date_range_and_currency(sample: Report) -> None:
-    assert (sample.first, sample.last) == (dt.date(2010, 1, 1), dt.date(2022, 1, 1))
-    assert sample.current.latest_snapshot == dt.date(2022, 1, 1)
+    assert (sample.first, sample.last) == (dt.date(2010, 1, 1), dt.date(2021, 10, 1))
+    assert sample.current.latest_snapshot == dt.date(2021, 10, 1)
     assert sample.current.latest_snapshot_id == "2022-draft"
     assert sample.current.latest_source is None
 
@@ -110,9 +110,9 @@ def test_a_date_before_any_rule_says_so_instead_of_failing() -> None:
 def test_summary_is_three_short_lines(sample: Report) -> None:
     assert summarize(sample, "en") == (
         "Example long-term residence (example-residence): 5 instruments (1 draft or announced)"
-        " in 2 tracks, 2010-01-01 to 2022-01-01.\n"
+        " in 2 tracks, 2010-01-01 to 2021-10-01.\n"
         "10 changes in law: 5 looser, 2 stricter, 3 neutral; 2 more proposed in drafts.\n"
-        "Data current as of 2022-01-01 (latest instrument: Draft Residence Regulation); "
+        "Data current as of 2021-10-01 (latest instrument: Draft Residence Regulation); "
         "latest dated source: none recorded.")
     assert summarize(sample, "zh").splitlines()[1] == \
         "法规变化10处：放宽5处，收紧2处，中性3处；草案另提出2处。"
@@ -266,7 +266,7 @@ rules:
 snapshot:
   id: c
   title: {en: "Draft <script>", zh: "草案<script>"}
-  dates: {effective: 2022-01-01}
+  dates: {published: 2022-01-01}
   status: draft
   sources: [good]
 rules:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..i18n import message
 from ..model import Change, ChangeKind, Direction, Event, Severity, Source, Text
 
 WORDS = {
@@ -85,10 +86,10 @@ def by_area(changes: Iterable[Change], lang: str) -> list[tuple[str, list[Change
 # Timelines: what every timeline format says about an event besides its changes.
 
 def status_marker(event: Event, lang: str) -> str:
-    """"DRAFT — not law" for drafts and announcements; empty for rules in force."""
+    """"PROPOSED — draft, never law" for drafts, a marker for announcements; empty for law."""
     if event.snapshot is None or event.is_law:
         return ""
-    return word(f"{event.snapshot.status.value}_marker", lang)
+    return message(f"legal.marker.{event.snapshot.status.value}", lang)
 
 
 def event_context(event: Event, lang: str) -> list[str]:

@@ -14,6 +14,7 @@ from ..model import Diff, Event, RenderOptions, Timeline
 from ..reportmodel import Report
 from .common import summary
 from .escape import display
+from .report_effects import effects_columns, effects_heading, effects_rows, effects_summary
 from .report_rules import rules_views
 from .report_svg import TimelineFigure, timeline_figure
 from .report_views import history_groups, legend, mark_label, overview_facts
@@ -79,6 +80,8 @@ def render_report(report: Report, options: RenderOptions) -> str:
         legend=legend(lang), events=events, history_groups=history_groups(report, lang),
         rules=rules_views(report, lang), as_of=report.as_of.isoformat(),
         rules_heading=say("rules", lang, date=report.as_of.isoformat()),
+        effects=effects_rows(report, lang), effects_heading=effects_heading(lang),
+        effects_columns=effects_columns(lang), effects_summary=effects_summary(report, lang),
         **_timeline_parts(report.timeline, events, report, lang))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..legal import status_words
 from ..model import Change, Diff, Event, FieldHistory, RenderOptions, Source, Timeline, format_path
 from ..text import format_value
 from .common import (
@@ -98,7 +99,7 @@ def event_section(event: Event, options: RenderOptions, track_title: str = "") -
     lines = [heading + (f" — **{md(marker)}**" if marker else ""), ""]
     facts = [(word("track", lang), md(track_title))]
     if event.snapshot is not None:
-        facts.append((word("status", lang), md(word(event.snapshot.status.value, lang))))
+        facts.append((word("status", lang), md(status_words(event.snapshot, lang))))
         if event.snapshot.document_number:
             facts.append((word("document_number", lang), md(event.snapshot.document_number)))
     sources = [source_link(s, lang) for s in event_sources(event)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import RenderOptions
 from ..reportmodel import Report
 from .escape import md
+from .report_effects import effects_columns, effects_heading, effects_rows, effects_summary
 from .report_rules import OutlineView, RulesView, rules_views
 from .report_views import (
     HistoryView,
@@ -34,6 +35,7 @@ def render_report(report: Report, options: RenderOptions) -> str:
     lines += ["", f"## {md(say('instruments', lang))}", ""]
     for event in events:
         lines += _event(event, lang)
+    lines += _effects(report, lang)
     lines += [f"## {md(say('histories', lang))}", ""]
     for group in history_groups(report, lang):
         lines += [f"### {md(group.track)}", ""]
@@ -77,9 +79,9 @@ def _facts(rows: tuple[tuple[str, str], ...], lang: str) -> list[str]:
 
 
 def _timeline_item(event: EventView, lang: str) -> str:
-    tag = "" if event.is_law else f" · _{md(event.status)} — {md(say('not_law', lang))}_"
+    # The status words of a draft already say it is not law.
     return (f"{event.number}. {md(event.date)} · {md(event.track)} · {md(event.title)}"
-            f"{md(paren(event.status, lang))}{tag}")
+            f"{md(paren(event.status, lang))}")
 
 
 def _event(event: EventView, lang: str) -> list[str]:
@@ -87,7 +89,7 @@ def _event(event: EventView, lang: str) -> list[str]:
     if event.other_title:
         lines += [md(event.other_title), ""]
     if not event.is_law:
-        lines += [f"**{md(event.status)} — {md(say('not_law', lang))}**", ""]
+        lines += [f"**{md(event.status)}**", ""]
     lines += _facts(event.facts, lang)
     if event.sources:
         sep = "；" if lang == "zh" else "; "
@@ -189,4 +191,19 @@ def _outline(nodes: tuple[OutlineView, ...], depth: int, lang: str) -> list[str]
             text += f" — {md(node.note)}"
         lines.append(text)
         lines += _outline(node.children, depth + 1, lang)
+    return lines
+
+
+def _effects(report: Report, lang: str) -> list[str]:
+    lines = [f"## {md(effects_heading(lang))}", ""]
+    summary = effects_summary(report, lang)
+    if summary:
+        lines += [md(summary), ""]
+    rows = effects_rows(report, lang)
+    if rows:
+        lines.append("| " + " | ".join(md(c) for c in effects_columns(lang)) + " |")
+        lines.append("|" + "---|" * len(effects_columns(lang)))
+        lines += ["| " + " | ".join(md(cell).replace("|", "\\|") for cell in (
+            r.date, r.effects, r.applied, r.by, r.affected, r.note)) + " |" for r in rows]
+        lines.append("")
     return lines

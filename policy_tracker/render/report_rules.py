@@ -3,10 +3,10 @@ list of sources, so that long source titles are written once per track, not once
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..legal import dates_words
 from ..model import Citation, Source
 from ..reportmodel import OutlineNode, Report, RulesInForce
 from .report_words import say
@@ -87,7 +87,7 @@ def _rules_view(rules: RulesInForce, n: int, ids: dict[str, str], report: Report
         remark = say("differences", lang, base=base)
     else:
         remark = ""
-    combined = tuple((_instrument(m.title.get(lang), m.document_number, m.dates.effective,
+    combined = tuple((_instrument(m.title.get(lang), m.document_number, dates_words(m, lang),
                                   status_word(m, lang), lang),
                       ids.get(m.id, "")) for m in rules.snapshots)
     pool = tuple(report.sources) + tuple(s for m in rules.snapshots for s in m.sources)
@@ -97,10 +97,10 @@ def _rules_view(rules: RulesInForce, n: int, ids: dict[str, str], report: Report
                      numbering.listing())
 
 
-def _instrument(title: str, number: str, effective: dt.date, status: str, lang: str) -> str:
+def _instrument(title: str, number: str, dates: str, status: str, lang: str) -> str:
     if lang == "zh":
-        return f"{title}" + (f"（{number}）" if number else "") + f"，{effective}施行，{status}"
-    return f"{title}" + (f" ({number})" if number else "") + f", effective {effective}, {status}"
+        return f"{title}" + (f"（{number}）" if number else "") + f"，{dates}，{status}"
+    return f"{title}" + (f" ({number})" if number else "") + f", {dates}, {status}"
 
 
 def outline_views(nodes: Iterable[OutlineNode], numbering: _Numbering,

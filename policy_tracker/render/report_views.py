@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..i18n import message
 from ..model import Event, Source, Step
 from ..reportmodel import HistorySeries, Report
 from .report_svg import StepFigure, step_figure
@@ -164,7 +165,7 @@ def _rows(series: HistorySeries, sources: Sequence[Source], ids: dict[str, str],
 def _row(step: Step, proposed: bool, unit: str, sources: Sequence[Source], anchor: str,
          lang: str) -> Row:
     value = value_text(step.value, unit, lang) if step.present else say("absent", lang)
-    status = say(step.status, lang) if step.status else ""
+    status = message(f"legal.status.{step.status}", lang) if step.status else ""
     if proposed:
         status = f"{status}, {say('proposed', lang)}" if lang == "en" else \
             f"{status}，{say('proposed', lang)}"

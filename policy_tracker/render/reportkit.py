@@ -9,13 +9,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..i18n import message
+from ..legal import date_name, status_words
 from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
 from ..reportmodel import Report
 from ..text import format_value
 from .common import by_area
 from .report_words import say
 
-DATE_KEYS = ("approved", "promulgated", "published", "effective", "expires")
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+\Z", re.IGNORECASE)
 
 
@@ -93,7 +94,7 @@ def anchors(events: Iterable[Event]) -> dict[str, str]:
 
 def status_word(meta: SnapshotMeta | None, lang: str) -> str:
     """The status of an instrument in words."""
-    return say(meta.status.value, lang) if meta else ""
+    return status_words(meta, lang) if meta else ""
 
 
 def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Link | None:
@@ -144,11 +145,24 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
     return EventView(
         anchor, number, event.date.isoformat(), event.title.get(lang),
         other if other != event.title.get(lang) else "", track, status_word(meta, lang),
-        event.is_law, facts(meta, track, lang),
+        event.is_law, facts(meta, track, lang) + _version(event, report, lang),
         tuple(Link(s.title.get(lang) or s.id, http_url(s.url)) for s in (meta.sources if meta
                                                                            else ())),
         tuple(n.get(lang) for n in (meta.notes if meta else ())),
         context(event, report, names, lang), groups, event.baseline)
+
+
+def _version(event: Event, report: Report | None, lang: str) -> tuple[tuple[str, str], ...]:
+    """"Version: version of D, followed by the version of D2" (words that cannot be read as
+    a repeal), when the report knows where the snapshot stands."""
+    if report is None or event.snapshot is None:
+        return ()
+    found = dict(report.versions).get(event.snapshot.id)
+    if found is None:
+        return ()
+    key = "legal.version.followed_by" if found else "legal.version.current"
+    return ((message("legal.heading.version", lang),
+             message(key, lang, date=event.date.isoformat(), next=found)),)
 
 
 def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, str], ...]:
@@ -162,10 +176,8 @@ def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, 
     if meta.issuers:
         out.append((say("issuers", lang), ("、" if lang == "zh" else "; ").join(
             i.get(lang) for i in meta.issuers)))
-    for key in DATE_KEYS:
-        day = getattr(meta.dates, key)
-        if day is not None:
-            out.append((say(key, lang), day.isoformat()))
+    for key, day in meta.dates.named():
+        out.append((date_name(key, lang), day.isoformat()))
     return tuple(out)
 
 
