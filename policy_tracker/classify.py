@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
+from .i18n import message
 from .model import ChangeKind, Citation, Direction, FieldSpec, Severity, Text
 from .text import format_value, is_editorial, wants_redline
 
@@ -18,49 +19,40 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    en: str
-    zh: str
+
+    @property
+    def en(self) -> str:
+        """The English sentence template (`rule.<id>` in the message catalogue)."""
+        return message(f"rule.{self.id}", "en")
+
+    @property
+    def zh(self) -> str:
+        """The Chinese sentence template."""
+        return message(f"rule.{self.id}", "zh")
 
 
 _M, _m, _e = Severity.MAJOR, Severity.MINOR, Severity.EDITORIAL
 RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("threshold-raised", _M, "A number the catalogue ranks was raised.",
-         "{label} raised from {old} to {new}.", "{label}由{old}提高至{new}。"),
-    Rule("threshold-lowered", _M, "A number the catalogue ranks was lowered.",
-         "{label} lowered from {old} to {new}.", "{label}由{old}降低至{new}。"),
-    Rule("limit-added", _M, "A ranked number was set where there was none.",
-         "{label} introduced: {new}.", "新设{label}：{new}。"),
-    Rule("limit-removed", _M, "A ranked number was removed.",
-         "{label} ({old}) removed.", "取消{label}（{old}）。"),
-    Rule("route-added", _M, "An item was added to a list where adding loosens the rules.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("route-removed", _M, "An item was removed from a list where adding loosens the rules.",
-         "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("requirement-added", _M, "An item was added to a list where adding tightens the rules.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("requirement-removed", _M, "An item was removed from a list where adding tightens the "
-         "rules.", "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("value-changed", _m, "A value changed where the catalogue gives no direction.",
-         "{label} changed from {old} to {new}.", "{label}由{old}改为{new}。"),
-    Rule("value-added", _m, "A value or item was added where the catalogue gives no direction.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("value-removed", _m, "A value or item was removed where the catalogue gives no "
-         "direction.", "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("type-changed", _m, "A value changed its type (for example text became a number).",
-         "{label} changed from {old} to {new}.", "{label}由{old}改为{new}。"),
-    Rule("text-edited", _m, "A long text was reworded.",
-         "{label} reworded.", "{label}措辞修改。"),
-    Rule("editorial-edit", _e, "Only whitespace, character width or letter case changed.",
-         "{label}: editorial change only ({old} → {new}).",
-         "{label}：仅文字格式修改（{old} → {new}）。"),
-    Rule("citation-changed", _e, "The value stayed; its citation changed.",
-         "Citation for {label} changed from {old} to {new}.", "{label}的依据由{old}改为{new}。"),
-    Rule("item-renamed", _m, "An item's identity changed, its content did not.",
-         "{label} renamed from {old} to {new}.", "{label}由{old}更名为{new}。"),
-    Rule("item-moved", _m, "An item moved to another place in the rules, unchanged.",
-         "{label} moved from {old} to {new}.", "{label}由{old}移至{new}。"),
-    Rule("items-reordered", _e, "The order of an ordered list changed.",
-         "{label} reordered.", "{label}顺序调整。"),
+    Rule("threshold-raised", _M, 'A number the catalogue ranks was raised.'),
+    Rule("threshold-lowered", _M, 'A number the catalogue ranks was lowered.'),
+    Rule("limit-added", _M, 'A ranked number was set where there was none.'),
+    Rule("limit-removed", _M, 'A ranked number was removed.'),
+    Rule("route-added", _M, 'An item was added to a list where adding loosens the rules.'),
+    Rule("route-removed", _M, 'An item was removed from a list where adding loosens the rules.'),
+    Rule("requirement-added", _M, 'An item was added to a list where adding tightens the rules.'),
+    Rule("requirement-removed", _M,
+         'An item was removed from a list where adding tightens the rules.'),
+    Rule("value-changed", _m, 'A value changed where the catalogue gives no direction.'),
+    Rule("value-added", _m, 'A value or item was added where the catalogue gives no direction.'),
+    Rule("value-removed", _m,
+         'A value or item was removed where the catalogue gives no direction.'),
+    Rule("type-changed", _m, 'A value changed its type (for example text became a number).'),
+    Rule("text-edited", _m, 'A long text was reworded.'),
+    Rule("editorial-edit", _e, 'Only whitespace, character width or letter case changed.'),
+    Rule("citation-changed", _e, 'The value stayed; its citation changed.'),
+    Rule("item-renamed", _m, "An item's identity changed, its content did not."),
+    Rule("item-moved", _m, 'An item moved to another place in the rules, unchanged.'),
+    Rule("items-reordered", _e, 'The order of an ordered list changed.'),
 )}
 
 
@@ -154,7 +146,9 @@ def sentence(rule: str, label: Text, old: Any, new: Any, unit: str) -> Text:
         texts[lang] = template.format(label=label.get(lang),
                                       old=_show(old, unit, lang, rule),
                                       new=_show(new, unit, lang, rule))
-    return Text(texts["en"][:1].upper() + texts["en"][1:], texts["zh"])
+    # Labels are shown as written: catalogue labels are already capitalised, and a raw key
+    # or path (generic mode) must stay what the user can paste back into `--only`.
+    return Text(texts["en"], texts["zh"])
 
 
 def _show(value: Any, unit: str, lang: str, rule: str) -> str:

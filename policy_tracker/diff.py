@@ -310,7 +310,13 @@ class _Builder:
         return spec.label if spec else Text(str(path[0]), str(path[0]))
 
     def _label(self, path: Path, item_change: bool) -> Text:
-        """`Field (Item, Item)`; for a whole item added or removed, the list's label."""
+        """`Field (Item, Item)`; for a whole item added or removed, the list's label.
+
+        In generic mode (no catalogue) the label is the full path, as written, so that a
+        reader can paste it back into `--only`."""
+        if self.cat.generic:
+            shown = format_path(path) or "(top level)"
+            return Text(shown, shown if path else "（顶层）")
         field_path = path[:-1] if item_change else path
         named = field_path
         while named and isinstance(named[-1], (ItemKey, int)):

@@ -39,7 +39,7 @@ from policy_tracker.model import (
 )
 from policy_tracker.render import formats_for, render
 from policy_tracker.render import ics as ics_module
-from policy_tracker.render.common import WORDS
+from policy_tracker.i18n import catalogue
 from policy_tracker.render.csv import CHANGE_COLUMNS, EVENT_COLUMNS
 from policy_tracker.render.escape import display
 from policy_tracker.render.text import width
@@ -156,7 +156,9 @@ def test_output_is_deterministic() -> None:
 # Language ---------------------------------------------------------------------------------------
 
 def _english_words() -> set[str]:
-    return {w.en for w in WORDS.values() if w.en != w.zh and re.search("[a-z]{3}", w.en)}
+    zh = catalogue("zh")
+    return {en for key, en in catalogue("en").items()
+            if key.startswith("word.") and en != zh.get(key) and re.search("[a-z]{3}", en)}
 
 
 def _readable(text: str, fmt: str) -> str:
