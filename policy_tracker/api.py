@@ -59,7 +59,7 @@ def default_policy(root: str) -> str:
 
 def catalog_of(policy: Policy) -> Catalog:
     """The field catalogue of a policy."""
-    return Catalog(policy.fields)
+    return Catalog.of(policy)
 
 
 def version_of(snapshot: Snapshot) -> Version:

@@ -32,3 +32,9 @@ def message(key: str, lang: str, **values: object) -> str:
     if template is None:
         template = catalogue("en")[key]
     return template.format(**values) if values else template
+
+
+def plural(key: str, count: int, lang: str, **values: object) -> str:
+    """`key.one` for one, `key.other` otherwise (Chinese has no plural; its `.one` may say 1)."""
+    form = "one" if count == 1 and f"{key}.one" in catalogue("en") else "other"
+    return message(f"{key}.{form}", lang, count=count, **values)

@@ -92,7 +92,7 @@ def histories(policy: Policy, tracks: tuple[str, ...], since: dt.date | None,
     An overlay track only gets the fields it sets itself when its base track is in the report
     too (the rest would repeat the base track's histories).
     """
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     out: list[HistorySeries] = []
     for track in tracks:
         for path in numeric_paths(policy, _source_tracks(policy, track, tracks), catalog):
@@ -216,7 +216,7 @@ def _citation(annotations: Mapping[Path, Annotation], path: Path) -> Citation | 
 
 def rules_in_force(policy: Policy, tracks: tuple[str, ...], as_of: dt.date) -> list[RulesInForce]:
     """Each track's rules on `as_of`; an overlay whose base is shown holds only its differences."""
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     out: list[RulesInForce] = []
     for track_id in tracks:
         track = policy.track(track_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..i18n import message
+from ..i18n import message, plural
 from ..model import Change, ChangeKind, Direction, Event, Severity, Source
 
 SYMBOLS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.MODIFIED: "~",
@@ -38,6 +38,23 @@ def summary(changes: Iterable[Change], lang: str, accepted: int = 0) -> str:
     noun = "change" if total == 1 else "changes"
     head = f"{total} {noun}: " + "; ".join(parts)
     return head + (f" ({accepted} accepted)" if accepted else "")
+
+
+def set_aside(changes: Iterable[Change]) -> tuple[list[Change], list[Change]]:
+    """Substantive changes, then the editorial ones (citations, wording, order) set aside."""
+    items = list(changes)
+    return ([c for c in items if c.severity is not Severity.EDITORIAL],
+            [c for c in items if c.severity is Severity.EDITORIAL])
+
+
+def editorial_line(changes: Iterable[Change], lang: str) -> str:
+    """"12 citations confirmed or refined; 2 editorial changes of wording or order" (or "")."""
+    items = [c for c in changes if c.severity is Severity.EDITORIAL]
+    citations = sum(1 for c in items if c.rule == "citation-changed")
+    parts = [plural(key, count, lang) for key, count in (
+        ("editorial.citations", citations), ("editorial.wording", len(items) - citations))
+        if count]
+    return message("editorial.sep", lang).join(parts)
 
 
 def by_area(changes: Iterable[Change], lang: str) -> list[tuple[str, list[Change]]]:
