@@ -20,24 +20,18 @@ def word(key: str, lang: str) -> str:
 def summary(changes: Iterable[Change], lang: str, accepted: int = 0) -> str:
     """"5 changes: 2 looser, 2 stricter, 1 neutral; 4 major, 1 editorial"."""
     items = list(changes)
+    more = message("summary.accepted", lang, count=accepted) if accepted else ""
     if not items:
-        text = word("no_changes", lang)
-        return text + (f" ({accepted} {word('accepted', lang)})" if accepted else "")
+        return word("no_changes", lang) + more
     parts = []
     for group in ([d.value for d in Direction], [s.value for s in Severity]):
         counts = [(name, sum(1 for c in items if name in (c.direction.value, c.severity.value)))
                   for name in group]
-        if lang == "zh":
-            parts.append("，".join(f"{word(n, lang)}{k}处" for n, k in counts if k))
-        else:
-            parts.append(", ".join(f"{k} {word(n, lang)}" for n, k in counts if k))
-    total = len(items)
-    if lang == "zh":
-        head = f"共{total}处变化：" + "；".join(parts)
-        return head + (f"（另有{accepted}处已接受）" if accepted else "")
-    noun = "change" if total == 1 else "changes"
-    head = f"{total} {noun}: " + "; ".join(parts)
-    return head + (f" ({accepted} accepted)" if accepted else "")
+        parts.append(message("summary.item_sep", lang).join(
+            message("summary.count", lang, count=k, name=word(n, lang)) for n, k in counts if k))
+    head = plural("summary.head", len(items), lang,
+                  parts=message("summary.group_sep", lang).join(parts))
+    return head + more
 
 
 def set_aside(changes: Iterable[Change]) -> tuple[list[Change], list[Change]]:
