@@ -281,7 +281,7 @@ class _Builder:
                                path)
         label = self._label(path, is_item and raw.kind in (ChangeKind.ADDED, ChangeKind.REMOVED))
         unit = spec.unit if spec else ""
-        if is_citation:
+        if isinstance(old_value, Citation) and isinstance(new_value, Citation):
             words = citation_sentence(label, old_value, new_value,
                                       _lookup(self.new.tree.values, path), unit)
         else:

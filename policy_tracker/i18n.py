@@ -19,7 +19,7 @@ LANGUAGES = ("en", "zh")
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text("utf-8")
+        text = resources.files(__package__).joinpath(f"locales/{lang}.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     data = json.loads(text)

@@ -613,6 +613,12 @@ class Event:
     file: str = ""
     commit: Commit | None = None
     error: str = ""
+    names: tuple[tuple[str, Text], ...] = ()
+    """The titles of the snapshots in `previous` and `base`, so readers never see their ids."""
+
+    def name_of(self, snapshot_id: str, lang: str) -> str:
+        """A compared snapshot's title (its id when the title is unknown)."""
+        return next((t.get(lang) for i, t in self.names if i == snapshot_id), snapshot_id)
 
     @property
     def is_law(self) -> bool:

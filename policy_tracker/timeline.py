@@ -58,11 +58,13 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
     return Timeline(policy.id, policy.title, chosen, kept, since, until, titles)
 
 
-def _event(snap: Snapshot, diff: Diff | None, previous: str,
-           base: tuple[str, ...] = ()) -> Event:
+def _event(snap: Snapshot, diff: Diff | None, previous: Snapshot | None,
+           base: tuple[Snapshot, ...] = ()) -> Event:
+    names = tuple((s.meta.id, s.meta.title) for s in ((previous,) if previous else ()) + base)
     return Event(id=f"{snap.track}/{snap.meta.id}", track=snap.track, date=snap.effective,
                  title=snap.meta.title, changes=diff.changes if diff else (),
-                 snapshot=snap.meta, previous=previous, base=base, file=snap.document.name)
+                 snapshot=snap.meta, previous=previous.meta.id if previous else "",
+                 base=tuple(s.meta.id for s in base), file=snap.document.name, names=names)
 
 
 def _base_events(policy: Policy, track: str, catalog: Catalog,
@@ -75,13 +77,13 @@ def _base_events(policy: Policy, track: str, catalog: Catalog,
                 law = in_force(policy.snapshots_of(track), snap.effective)
                 old = _snapshot_version(law) if law else Version("", EMPTY)
                 diff = compare(old, _snapshot_version(snap), catalog)
-                out.append(_event(snap, diff, law.meta.id if law else ""))
+                out.append(_event(snap, diff, law))
             continue
         if previous is None:
-            out.append(_event(snap, None, ""))
+            out.append(_event(snap, None, None))
         else:
             diff = compare(_snapshot_version(previous), _snapshot_version(snap), catalog)
-            out.append(_event(snap, diff, previous.meta.id))
+            out.append(_event(snap, diff, previous))
         previous = snap
     return out
 
@@ -100,7 +102,7 @@ def _regional_events(policy: Policy, track: str, catalog: Catalog,
         regional = rules_as_of(policy, day, track, include_drafts=not snap.meta.status.is_law)
         diff = compare(_version(f"{policy.id}/{spec.extends}@{day}", base),
                        _version(f"{policy.id}/{track}@{day}", regional), catalog)
-        out.append(_event(snap, diff, "", tuple(s.meta.id for s in base.snapshots)))
+        out.append(_event(snap, diff, None, base.snapshots))
     return out
 
 

@@ -77,9 +77,10 @@ def event_context(event: Event, lang: str) -> list[str]:
     if event.error:
         lines.append(f"{word('error', lang)}{colon}{event.error}")
     elif event.base:
-        lines.append(f"{word('against_base', lang)}{colon}{', '.join(event.base)}")
+        names = word("list_sep", lang).join(event.name_of(i, lang) for i in event.base)
+        lines.append(f"{word('against_base', lang)}{colon}{names}")
     elif event.previous:
-        lines.append(f"{word('compared_with', lang)}{colon}{event.previous}")
+        lines.append(f"{word('compared_with', lang)}{colon}{event.name_of(event.previous, lang)}")
     elif event.baseline:
         lines.append(word("baseline", lang))
     return lines

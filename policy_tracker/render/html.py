@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Diff, Event, RenderOptions, Timeline
 from ..reportmodel import Report
-from .common import summary
+from .common import editorial_line, set_aside, summary
 from .escape import display
 from .report_rules import rules_views
 from .report_svg import TimelineFigure, timeline_figure
@@ -94,7 +94,10 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
 def render_diff(diff: Diff, options: RenderOptions) -> str:
     """A diff as an HTML page: the summary, then the changes grouped by area."""
     lang = options.lang
+    substantive, editorial = set_aside(diff.changes)
     return _page("diff.html.j2", lang, title=options.title or say("diff_title", lang),
-                 old=diff.old, new=diff.new, groups=change_groups(diff.changes, (), lang),
+                 old=diff.old, new=diff.new, groups=change_groups(substantive, (), lang),
+                 editorial=change_groups(editorial, (), lang),
+                 editorial_line=editorial_line(editorial, lang),
                  summary=summary(diff.changes, lang, len(diff.accepted)),
                  legend=[row for row in legend(lang) if row[0] not in ("law", "draft")])

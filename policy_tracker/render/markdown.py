@@ -25,11 +25,16 @@ from .escape import code_span, md
 
 
 def redline_md(change: Change, lang: str = "en") -> str:
+    """A change's redline as Markdown, in the reader's language."""
+    return segments_md(change.redline_for(lang))
+
+
+def segments_md(segments: tuple[tuple[str, str], ...]) -> str:
     """A redline as Markdown: ~~deleted~~ **inserted**, the spaces between words kept outside
     the markers so that neither words nor markers run together."""
     out: list[str] = []
     previous = "="
-    for op, text in change.redline_for(lang):
+    for op, text in segments:
         if op != "=" and not text.strip():
             out.append(md(text))
             continue

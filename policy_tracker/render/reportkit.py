@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
 from ..reportmodel import Report
 from ..text import format_value
-from .common import by_area
+from .common import by_area, editorial_line, set_aside
 from .report_words import say
 
 DATE_KEYS = ("approved", "promulgated", "published", "effective", "expires")
@@ -50,6 +50,7 @@ class ChangeView:
     redline: tuple[tuple[str, str], ...]
     citation: Link | None
     unconfirmed: bool
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class EventView:
     context: str
     groups: tuple[tuple[str, tuple[ChangeView, ...]], ...]
     baseline: bool
+    editorial: tuple[tuple[str, tuple[ChangeView, ...]], ...] = ()
+    editorial_line: str = ""
 
 
 def other_lang(lang: str) -> str:
@@ -121,8 +124,9 @@ def change_view(change: Change, sources: Iterable[Source], lang: str) -> ChangeV
         old = new = ""  # an added or removed value the sentence already quotes in full
     return ChangeView(change.direction.value, say(change.direction.value, lang),
                       say(change.severity.value, lang), change.sentence.get(lang), old, new,
-                      change.redline, cite(change.citation, sources, lang),
-                      change.unconfirmed or bool(change.citation and change.citation.unconfirmed))
+                      change.redline_for(lang), cite(change.citation, sources, lang),
+                      change.unconfirmed or bool(change.citation and change.citation.unconfirmed),
+                      change.path_text)
 
 
 def change_groups(changes: Iterable[Change], sources: Iterable[Source],
@@ -138,7 +142,8 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
     """An instrument's section: titles, facts, sources, notes, and its changes by area."""
     meta = event.snapshot
     pool = tuple(meta.sources if meta else ()) + tuple(sources)
-    groups = change_groups(event.changes, pool, lang)
+    substantive, editorial = set_aside(event.changes)
+    groups = change_groups(substantive, pool, lang)
     other = event.title.get(other_lang(lang))
     track = report.track_title(event.track).get(lang) if report else event.track
     return EventView(
@@ -148,7 +153,8 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
         tuple(Link(s.title.get(lang) or s.id, http_url(s.url)) for s in (meta.sources if meta
                                                                            else ())),
         tuple(n.get(lang) for n in (meta.notes if meta else ())),
-        context(event, report, names, lang), groups, event.baseline)
+        context(event, report, names, lang), groups, event.baseline,
+        change_groups(editorial, pool, lang), editorial_line(editorial, lang))
 
 
 def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, str], ...]:
