@@ -17,7 +17,8 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 # At the start of a line: headings, block quotes, lists, thematic breaks, setext underlines.
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}(?=[.)]))")
 # Autolinks (GFM's extension), mentions and issue references are broken by a word joiner,
-# which no reader sees: after `@` before a name, `#` before a number, `://` and `www.`.
+# which no reader sees: after `@` and `#` before a name or number, around the `@` of an
+# e-mail address, before the `://` of an address and the dot of `www.`.
 _MD_MENTION = re.compile(r"([@#])(?=[\w-])")
 
 
@@ -42,7 +43,8 @@ def md(text: str) -> str:
     text = _MD_ENTITY.sub(r"\\&", text)
     text = _MD_LINE_START.sub(_escape_line_start, text, count=1)
     text = _MD_MENTION.sub("\\1\u2060", text)
-    return re.sub(r"(?i)(://|\bwww)(?=[.\w/])", "\\1\u2060", text)
+    text = re.sub(r"(?<=\w)@", "\u2060@", text)  # an e-mail address's local part
+    return re.sub(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)", "\u2060", text)
 
 
 def _escape_line_start(found: re.Match[str]) -> str:
