@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
@@ -103,9 +104,10 @@ ACTOR_KEYS = frozenset({"authority", "authorities", "issuer", "issuers", "body",
 
 
 def is_actor(path: Path) -> bool:
-    """Does the path name who acts (the nearest key, ignoring language and item parts)?"""
+    """Does the path name who acts? Its nearest key (language and item parts aside) is, or
+    ends in, an actor word: `authority`, `approving_authority`, `issuing-body`."""
     keys = [seg for seg in path if isinstance(seg, str) and seg not in ("en", "zh")]
-    return bool(keys) and keys[-1].lower() in ACTOR_KEYS
+    return bool(keys) and re.split(r"[_\-\s]", keys[-1].lower())[-1] in ACTOR_KEYS
 
 
 def classify(kind: ChangeKind, old: Any, new: Any, spec: FieldSpec | None,

@@ -12,9 +12,6 @@ from typing import Any
 
 import pytest
 
-markdown_it = pytest.importorskip("markdown_it", reason="pip install '.[test]' (markdown-it-py)")
-footnote = pytest.importorskip("mdit_py_plugins.footnote")
-tasklists = pytest.importorskip("mdit_py_plugins.tasklists")
 
 JOINER = "\u2060"
 """The word joiner the escaping puts after `@`, `#`, `://` and `www`: invisible to readers."""
@@ -29,6 +26,10 @@ def parser() -> Any:
     GFM links addresses with a scheme, `www.` addresses and e-mail addresses, never a bare
     domain (`example.org`): linkify's fuzzy links are off to match. `www.` addresses, which
     linkify then leaves alone, are caught by `mentions()`."""
+    reason = "needs markdown-it-py and mdit-py-plugins (pip install '.[test]')"
+    markdown_it = pytest.importorskip("markdown_it", reason=reason)
+    footnote = pytest.importorskip("mdit_py_plugins.footnote", reason=reason)
+    tasklists = pytest.importorskip("mdit_py_plugins.tasklists", reason=reason)
     md = markdown_it.MarkdownIt("gfm-like").use(footnote.footnote_plugin) \
         .use(tasklists.tasklists_plugin)
     md.linkify.set({"fuzzy_link": False})
@@ -70,3 +71,11 @@ def mentions(document: str) -> list[str]:
     """Mentions, issue references and bare addresses GitHub would turn into links."""
     text = "".join(t.content for t in tokens(document) if t.type == "text")
     return MENTION.findall(text)
+
+
+_OWN_HTML = re.compile(r"</?(?:details|summary)>|<!-- policy-tracker-review -->")
+
+
+def foreign_html(document: str) -> list[str]:
+    """Raw HTML that is not the output's own collapsed sections or review marker."""
+    return [piece for piece in raw_html(document) if "<" in _OWN_HTML.sub("", piece)]

@@ -20,7 +20,7 @@ CASES = [
     "`code` ``more`` a|b|c \\ backslash \\* escaped",
     "&amp; &copy; &#64; AT&T",
     "@team @octocat/team user@example.org #12 GH-3 #heading",
-    "https://example.org/a_b www.example.org http://x.y ftp://a.b",
+    "https://example.org/a_b www.example.org http://x.y ftp://a.b //cdn.example/i.png",
     "# not a heading",
     "- not a list",
     "+ nor this",

@@ -18,7 +18,8 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}(?=[.)]))")
 # Autolinks (GFM's extension), mentions and issue references are broken by a word joiner,
 # which no reader sees: after `@` and `#` before a name or number, around the `@` of an
-# e-mail address, before the `://` of an address and the dot of `www.`.
+# e-mail address, before the `://` of an address, inside a leading `//` and before the dot
+# of `www.`.
 _MD_MENTION = re.compile(r"([@#])(?=[\w-])")
 
 
@@ -44,7 +45,8 @@ def md(text: str) -> str:
     text = _MD_LINE_START.sub(_escape_line_start, text, count=1)
     text = _MD_MENTION.sub("\\1\u2060", text)
     text = re.sub(r"(?<=\w)@", "\u2060@", text)  # an e-mail address's local part
-    return re.sub(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)", "\u2060", text)
+    return re.sub(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?<![:/\w])/(?=/\w)", "\\g<0>\u2060",
+                  text)
 
 
 def _escape_line_start(found: re.Match[str]) -> str:
