@@ -301,7 +301,8 @@ class _Builder:
             citation=self.cat.titled(annotation.citation), old_position=self.old.locate(path),
             new_position=self.new.locate(path),
             unconfirmed=annotation.unconfirmed,
-            **self._redlines(raw, is_citation or verdict.rule == "authority-changed"))
+            **self._redlines(raw, is_citation or verdict.rule in ("authority-changed",
+                                                                  "editorial-edit")))
 
     def _redlines(self, raw: _Raw, skip: bool) -> dict[str, Any]:
         """A word redline for a reworded long text; none when the edit rewrites most of it

@@ -111,6 +111,16 @@ def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Lin
     return Link(text, http_url(source.url) if source else "")
 
 
+def names_list(names: list[str], lang: str) -> str:
+    """Names joined as a list: 、 in Chinese, where a closing "等25个部门" attaches directly."""
+    if lang != "zh":
+        return "; ".join(names)
+    out = ""
+    for name in names:
+        out += name if not out or name.startswith("等") else f"、{name}"
+    return out
+
+
 def value_text(value: object, unit: str, lang: str) -> str:
     """A value with its unit; an empty value as a dash."""
     return format_value(value, unit, lang) or "—"
@@ -166,8 +176,7 @@ def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, 
     if meta.document_number:
         out.append((say("document_number", lang), meta.document_number))
     if meta.issuers:
-        out.append((say("issuers", lang), ("、" if lang == "zh" else "; ").join(
-            i.get(lang) for i in meta.issuers)))
+        out.append((say("issuers", lang), names_list([i.get(lang) for i in meta.issuers], lang)))
     for key in DATE_KEYS:
         day = getattr(meta.dates, key)
         if day is not None:

@@ -93,8 +93,7 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
         lines.extend(change_line(c, options) for c in changes)
     if editorial:
         lines.append(display(message("editorial.heading", options.lang, count=len(editorial))
-                             + colon_of(options.lang).rstrip() + " "
-                             + editorial_line(editorial, options.lang)))
+                             + colon_of(options.lang) + editorial_line(editorial, options.lang)))
         for area, changes in by_area(editorial, options.lang):
             lines.append(f"  {display(area)}")
             lines.extend(change_line(c, options, "    ") for c in changes)
