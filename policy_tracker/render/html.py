@@ -18,7 +18,14 @@ from .report_rules import rules_views
 from .report_svg import TimelineFigure, timeline_figure
 from .report_views import history_groups, legend, mark_label, overview_facts
 from .report_words import say
-from .reportkit import EventView, change_groups, event_views, other_lang, status_word
+from .reportkit import (
+    EventView,
+    change_groups,
+    event_views,
+    notes_in,
+    other_lang,
+    status_word,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -75,7 +82,7 @@ def render_report(report: Report, options: RenderOptions) -> str:
     return _page(
         "report.html.j2", lang, title=title, other_title=other if other != title else "",
         policy_id=report.policy.id, description=report.policy.description.get(lang),
-        notes=[n.get(lang) for n in report.policy.notes], overview=overview_facts(report, lang),
+        notes=list(notes_in(report.policy.notes, lang)), overview=overview_facts(report, lang),
         legend=legend(lang), events=events, history_groups=history_groups(report, lang),
         rules=rules_views(report, lang), as_of=report.as_of.isoformat(),
         rules_heading=say("rules", lang, date=report.as_of.isoformat()),

@@ -140,7 +140,7 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
     title = options.title or f"{timeline.title.get(lang)} — {word('timeline', lang)}"
     colon = colon_of(lang)
     facts = [f"{word('policy', lang)}{colon}{md(timeline.policy)}",
-             f"{word('tracks', lang)}{colon}{md(', '.join(timeline.tracks))}"]
+             f"{word('tracks', lang)}{colon}{md(word('list_sep', lang).join(timeline.tracks))}"]
     period = period_of(timeline.since, timeline.until, lang)
     if period:
         facts.append(f"{word('period', lang)}{colon}{md(period)}")

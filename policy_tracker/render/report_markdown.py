@@ -16,7 +16,7 @@ from .report_views import (
     overview_facts,
 )
 from .report_words import say
-from .reportkit import ChangeView, EventView, Link, event_views, other_lang, paren
+from .reportkit import ChangeView, EventView, Link, event_views, notes_in, other_lang, paren
 
 
 def link(item: Link) -> str:
@@ -64,7 +64,7 @@ def _head(report: Report, lang: str) -> list[str]:
     if report.policy.description.get(lang):
         lines += [md(report.policy.description.get(lang)), ""]
     lines += _facts(overview_facts(report, lang), lang) + [""]
-    lines += [md(note.get(lang)) + "\n" for note in report.policy.notes]
+    lines += [md(note) + "\n" for note in notes_in(report.policy.notes, lang)]
     lines += [f"### {md(say('legend', lang))}", ""]
     lines += [f"- **{md(badge)}**{_colon(lang)}{md(meaning)}"
               for kind, badge, meaning in legend(lang) if kind not in ("law", "draft")]

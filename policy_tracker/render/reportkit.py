@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
+from ..i18n import plural
+from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source, Text, article_in
 from ..reportmodel import Report
 from ..text import format_value
 from .common import by_area, editorial_line, set_aside
@@ -104,11 +105,25 @@ def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Lin
     if citation is None:
         return None
     source = next((s for s in sources if s.id == citation.source), None)
-    name = (source.title.get(lang) or source.id) if source else citation.source
+    name = (source.title.get(lang) or source.id) if source else \
+        (citation.title.get(lang) or citation.source)
     text = f"{name}, {citation.article}" if citation.article else name
     if lang == "zh" and citation.article:
-        text = f"{name}，{citation.article}"
+        text = f"{name}{article_in(citation.article, lang)}"
     return Link(text, http_url(source.url) if source else "")
+
+
+def note_in(note: Text, lang: str) -> str:
+    """A note in the reader's language; "" when it is written only in the other language."""
+    return note.zh if lang == "zh" else note.get(lang)
+
+
+def notes_in(notes: Iterable[Text], lang: str) -> tuple[str, ...]:
+    """Notes in the reader's language, then one line counting those written only in English."""
+    items = list(notes)
+    shown = tuple(text for text in (note_in(n, lang) for n in items) if text)
+    missing = len(items) - len(shown)
+    return shown + ((plural("report.notes_elsewhere", missing, lang),) if missing else ())
 
 
 def names_list(names: list[str], lang: str) -> str:
@@ -130,6 +145,8 @@ def change_view(change: Change, sources: Iterable[Source], lang: str) -> ChangeV
     """A change with its words chosen and its values formatted."""
     old = "" if change.kind is ChangeKind.ADDED else value_text(change.old, change.unit, lang)
     new = "" if change.kind is ChangeKind.REMOVED else value_text(change.new, change.unit, lang)
+    if change.rule in ("citation-changed", "authority-changed"):
+        old = new = ""  # the sentence names both sides (sources by title, never by id)
     if not (old and new) and (old or new) in change.sentence.get(lang):
         old = new = ""  # an added or removed value the sentence already quotes in full
     return ChangeView(change.direction.value, say(change.direction.value, lang),
@@ -162,7 +179,7 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
         event.is_law, facts(meta, track, lang),
         tuple(Link(s.title.get(lang) or s.id, http_url(s.url)) for s in (meta.sources if meta
                                                                            else ())),
-        tuple(n.get(lang) for n in (meta.notes if meta else ())),
+        notes_in(meta.notes if meta else (), lang),
         context(event, report, names, lang), groups, event.baseline,
         change_groups(editorial, pool, lang), editorial_line(editorial, lang))
 

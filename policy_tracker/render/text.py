@@ -40,7 +40,8 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ",
     """One change: symbol, [direction, severity], sentence, citation; with `--paths` also the
     path and file position; then what a reworded text says now (a redline or old → new)."""
     lang = options.lang
-    tags = f"[{word(change.direction.value, lang)}, {word(change.severity.value, lang)}]"
+    tags = f"[{word(change.direction.value, lang)}{word('tag_sep', lang)}" \
+           f"{word(change.severity.value, lang)}]"
     if change.unconfirmed:
         tags += f" [{word('unconfirmed', lang)}]"
     notes = []
@@ -51,7 +52,7 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ",
     pos = change.new_position or change.old_position
     if options.paths and pos is not None:
         notes.append(display(str(pos) if with_file else f"{pos.line}:{pos.col}"))
-    tail = f" ({'; '.join(notes)})" if notes else ""
+    tail = f"{paren(word('note_sep', lang).join(notes), lang)}" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
     line += "".join(f"\n{indent}    {display(text)}" for text in content_lines(change, lang))
     if options.color:
@@ -82,6 +83,11 @@ def change_lines(changes: list[Change], options: RenderOptions, indent: str = " 
         lines.append(f"{indent}{display(editorial_line(editorial, options.lang))}")
         lines += [change_line(c, options, indent + "  ", with_file) for c in editorial]
     return lines
+
+
+def paren(text: str, lang: str) -> str:
+    """` (text)` after a sentence; `（text）` in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 def render_diff(diff: Diff, options: RenderOptions) -> str:
@@ -118,10 +124,10 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
 def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     lang = options.lang
     title = options.title or timeline.title.get(lang)
+    tracks = word("list_sep", lang).join(timeline.track_title(t, lang) for t in timeline.tracks)
     lines = [display(f"{title} ({timeline.policy})" if lang == "en"
                      else f"{title}（{timeline.policy}）"),
-             display(f"{word('tracks', lang)}{colon_of(lang)}"
-                     f"{', '.join(timeline.track_title(t, lang) for t in timeline.tracks)}")]
+             display(f"{word('tracks', lang)}{colon_of(lang)}{tracks}")]
     period = period_of(timeline.since, timeline.until, lang)
     if period:
         lines.append(f"{word('period', lang)}{colon_of(lang)}{period}")
