@@ -149,18 +149,20 @@ _ARTICLE_ZH = ((re.compile(r"Draft Art\. (\d+)$"), "草案第{0}条"),
                (re.compile(r"Art\. (\d+) and following$"), "第{0}条及以下"),
                (re.compile(r"No\. (\d+)$"), "第{0}项"),
                (re.compile(r"Measure (\d+)$"), "第{0}项措施"),
+               (re.compile(r"Item (\d+)$"), "第{0}项"),
                (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "第{0}至{1}条"))
 
 
 def article_in(article: str, lang: str) -> str:
-    """An article reference in the reader's language: `Art. 6(1)` → 第6条第1项 in Chinese."""
+    """An article reference in the reader's language: `Art. 6(1)` → 第6条第1项 in Chinese
+    (an article in another form follows a full-width comma)."""
     if lang != "zh":
         return article
     for pattern, template in _ARTICLE_ZH:
         found = pattern.match(article.strip())
         if found:
             return template.format(*found.groups())
-    return article
+    return f"，{article}"
 
 
 
