@@ -116,7 +116,7 @@ def test_summary_is_three_short_lines(sample: Report) -> None:
         "Data current as of 2022-01-01 (latest instrument: Draft Residence Regulation); "
         "latest dated source: none recorded.")
     assert summarize(sample, "zh").splitlines()[1] == \
-        "法规变化10处：放宽5处，收紧2处，中性3处；草案另提出2处。"
+        "正式法规变化10处：放宽5处、收紧2处、中性3处；草案另提出2处。"
 
 
 # Golden files: the Markdown report, and the text a reader sees in the HTML report.
