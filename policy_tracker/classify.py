@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("citation-changed", _e, 'The value stayed; its citation changed.'),
     Rule("item-renamed", _m, "An item's identity changed, its content did not."),
     Rule("item-moved", _m, 'An item moved to another place in the rules, unchanged.'),
+    Rule("item-replaced", _m, 'One item removed and another added in its place, in a list '
+         'where adding has no direction.'),
     Rule("items-reordered", _e, 'The order of an ordered list changed.'),
 )}
 

@@ -35,6 +35,7 @@ class _Raw:
     path: Path
     old: Any
     new: Any
+    replaced: bool = False
 
 
 def as_version(value: Version | RuleTree | Mapping[str, Any], name: str = "") -> Version:
@@ -57,7 +58,7 @@ def compare(old: Side, new: Side,
     cat = catalog if catalog is not None else Catalog(generic=True)
     raw: list[_Raw] = []
     _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
-    raw = _pair_items(_expand_lists(raw, cat))
+    raw = _replacements(_pair_items(_expand_lists(raw, cat)), cat)
     changed = {r.path for r in raw}
     raw.extend(_citation_changes(old_v.tree, new_v.tree, changed))
     builder = _Builder(old_v, new_v, cat, severities or {})
@@ -238,6 +239,28 @@ def _pair_items(raw: list[_Raw]) -> list[_Raw]:
     return result
 
 
+def _replacements(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
+    """One item removed and one added in the same list, where adding has no direction: the
+    new item replaced the old one (a legal basis replaced by its successor)."""
+    by_parent: dict[Path, list[_Raw]] = {}
+    for r in raw:
+        if r.kind in (ChangeKind.ADDED, ChangeKind.REMOVED) and r.path and \
+                isinstance(r.path[-1], ItemKey) and r.path[-1].key:
+            by_parent.setdefault(r.path[:-1], []).append(r)
+    pairs: dict[int, _Raw] = {}
+    for parent, items in by_parent.items():
+        kinds = sorted(r.kind.value for r in items)
+        spec = cat.spec(parent)
+        if kinds != ["added", "removed"] or (spec is not None and spec.direction in (
+                "adding_is_looser", "adding_is_stricter")):
+            continue
+        gone, new = sorted(items, key=lambda r: r.kind is ChangeKind.ADDED)
+        pairs[id(gone)] = _Raw(ChangeKind.MODIFIED, new.path, gone.old, new.new, replaced=True)
+        pairs[id(new)] = gone  # dropped below
+    out = [pairs.get(id(r), r) for r in raw if not (id(r) in pairs and r.kind is ChangeKind.ADDED)]
+    return out
+
+
 def _without(item: Any, key: str) -> Any:
     return {k: v for k, v in item.items() if k != key} if isinstance(item, dict) else item
 
@@ -271,7 +294,11 @@ class _Builder:
         is_item = bool(path) and isinstance(path[-1], (ItemKey, int))
         list_spec = self.cat.spec(path[:-1]) if is_item else None
         is_citation = isinstance(raw.old, Citation)
-        if is_citation:
+        if raw.replaced:
+            old_value, new_value = raw.old, raw.new
+            verdict = Verdict("item-replaced", Direction.NEUTRAL,
+                              self.severities.get("item-replaced", Severity.MINOR))
+        elif is_citation:
             old_value, new_value = self.cat.titled(raw.old), self.cat.titled(raw.new)
             verdict = Verdict("citation-changed", Direction.NEUTRAL,
                               self.severities.get("citation-changed", Severity.EDITORIAL))
@@ -279,7 +306,10 @@ class _Builder:
             old_value, new_value = raw.old, raw.new
             verdict = classify(raw.kind, old_value, new_value, spec, list_spec, self.severities,
                                path)
-        label = self._label(path, is_item and raw.kind in (ChangeKind.ADDED, ChangeKind.REMOVED))
+        # A replaced item is named by its list (in generic mode too: it has two identities).
+        label = self._label(path[:-1] if raw.replaced and self.cat.generic else path,
+                            is_item and (raw.replaced or raw.kind in (ChangeKind.ADDED,
+                                                                      ChangeKind.REMOVED)))
         unit = spec.unit if spec else ""
         if isinstance(old_value, Citation) and isinstance(new_value, Citation):
             words = citation_sentence(label, old_value, new_value,

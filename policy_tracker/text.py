@@ -158,7 +158,7 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
             text = value.get(lang) or value.get("en") or value.get("zh") or ""
             return str(text)
         title = value.get("title")
-        if isinstance(title, dict):
+        if isinstance(title, (dict, str)) and title:
             return format_value(title, "", lang)
         sep = "；" if lang == "zh" else "; "
         colon = "：" if lang == "zh" else ": "
