@@ -6,9 +6,10 @@ import hashlib
 import re
 from functools import lru_cache
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
-from .model import FieldSpec, ItemKey, Path, Text
+from .model import Citation, FieldSpec, ItemKey, Path, Policy, Text
 
 GENERIC_KEYS = ("id", "name", "key")
 """Identity keys tried, in order, for lists of mappings when no catalogue says otherwise."""
@@ -38,9 +39,11 @@ def pattern_of(path: Path) -> str:
 class Catalog:
     """Looks up field specs by path; an empty catalogue is generic mode."""
 
-    def __init__(self, fields: Iterable[FieldSpec] = (), generic: bool = False) -> None:
+    def __init__(self, fields: Iterable[FieldSpec] = (), generic: bool = False,
+                 sources: Mapping[str, Text] | None = None) -> None:
         self.fields = tuple(fields)
         self.generic = generic
+        self.sources = dict(sources or {})
         self._exact = {f.pattern: f for f in self.fields if "*" not in f.pattern.replace("[*]", "")}
         self._wild = tuple((_compile(f.pattern), f) for f in self.fields
                            if f.pattern not in self._exact)
@@ -49,8 +52,19 @@ class Catalog:
     @property
     def fingerprint(self) -> str:
         """Identifies the catalogue's content (for caches of comparisons made under it)."""
-        text = repr((self.generic, self.fields))
+        text = repr((self.generic, self.fields, sorted(self.sources.items())))
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+    @classmethod
+    def of(cls, policy: Policy) -> Catalog:
+        """A policy's field catalogue, with the titles of every source it cites."""
+        return cls(policy.fields, sources=source_titles(policy))
+
+    def titled(self, citation: Citation | None) -> Citation | None:
+        """The citation with its source's title, so that readers never see a source id."""
+        if citation is None or citation.source not in self.sources:
+            return citation
+        return replace(citation, title=self.sources[citation.source])
 
     def spec(self, path: Path) -> FieldSpec | None:
         """The spec for `path`, exact patterns first, then the first wildcard that matches."""
@@ -96,6 +110,15 @@ def _item_label(spec: FieldSpec | None, seg: ItemKey, lang: str) -> str:
     if spec is None:
         return seg.value
     return f"{spec.label.get(lang)}: {seg.value}" if spec.label.get(lang) else seg.value
+
+
+def source_titles(policy: Policy) -> dict[str, Text]:
+    """The title of every source of a policy: its bibliography, then its snapshots' lists."""
+    titles = {source.id: source.title for source in policy.sources}
+    for snapshot in policy.snapshots:
+        for source in snapshot.meta.sources:
+            titles.setdefault(source.id, source.title)
+    return titles
 
 
 def text_of(value: Any) -> Text:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from .model import ChangeKind, Citation, Direction, FieldSpec, Severity, Text
-from .text import format_value, is_editorial, wants_redline
+from .i18n import message
+from .model import ChangeKind, Citation, Direction, FieldSpec, Path, Severity, Text
+from .text import format_value, is_editorial, is_text_value, short, wants_redline
 
 
 @dataclass(frozen=True)
@@ -18,49 +20,43 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    en: str
-    zh: str
+
+    @property
+    def en(self) -> str:
+        """The English sentence template (`rule.<id>` in the message catalogue)."""
+        return message(f"rule.{self.id}", "en")
+
+    @property
+    def zh(self) -> str:
+        """The Chinese sentence template."""
+        return message(f"rule.{self.id}", "zh")
 
 
 _M, _m, _e = Severity.MAJOR, Severity.MINOR, Severity.EDITORIAL
 RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("threshold-raised", _M, "A number the catalogue ranks was raised.",
-         "{label} raised from {old} to {new}.", "{label}由{old}提高至{new}。"),
-    Rule("threshold-lowered", _M, "A number the catalogue ranks was lowered.",
-         "{label} lowered from {old} to {new}.", "{label}由{old}降低至{new}。"),
-    Rule("limit-added", _M, "A ranked number was set where there was none.",
-         "{label} introduced: {new}.", "新设{label}：{new}。"),
-    Rule("limit-removed", _M, "A ranked number was removed.",
-         "{label} ({old}) removed.", "取消{label}（{old}）。"),
-    Rule("route-added", _M, "An item was added to a list where adding loosens the rules.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("route-removed", _M, "An item was removed from a list where adding loosens the rules.",
-         "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("requirement-added", _M, "An item was added to a list where adding tightens the rules.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("requirement-removed", _M, "An item was removed from a list where adding tightens the "
-         "rules.", "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("value-changed", _m, "A value changed where the catalogue gives no direction.",
-         "{label} changed from {old} to {new}.", "{label}由{old}改为{new}。"),
-    Rule("value-added", _m, "A value or item was added where the catalogue gives no direction.",
-         "{label} added: {new}.", "新增{label}：{new}。"),
-    Rule("value-removed", _m, "A value or item was removed where the catalogue gives no "
-         "direction.", "{label} removed: {old}.", "删除{label}：{old}。"),
-    Rule("type-changed", _m, "A value changed its type (for example text became a number).",
-         "{label} changed from {old} to {new}.", "{label}由{old}改为{new}。"),
-    Rule("text-edited", _m, "A long text was reworded.",
-         "{label} reworded.", "{label}措辞修改。"),
-    Rule("editorial-edit", _e, "Only whitespace, character width or letter case changed.",
-         "{label}: editorial change only ({old} → {new}).",
-         "{label}：仅文字格式修改（{old} → {new}）。"),
-    Rule("citation-changed", _e, "The value stayed; its citation changed.",
-         "Citation for {label} changed from {old} to {new}.", "{label}的依据由{old}改为{new}。"),
-    Rule("item-renamed", _m, "An item's identity changed, its content did not.",
-         "{label} renamed from {old} to {new}.", "{label}由{old}更名为{new}。"),
-    Rule("item-moved", _m, "An item moved to another place in the rules, unchanged.",
-         "{label} moved from {old} to {new}.", "{label}由{old}移至{new}。"),
-    Rule("items-reordered", _e, "The order of an ordered list changed.",
-         "{label} reordered.", "{label}顺序调整。"),
+    Rule("threshold-raised", _M, 'A number the catalogue ranks was raised.'),
+    Rule("threshold-lowered", _M, 'A number the catalogue ranks was lowered.'),
+    Rule("limit-added", _M, 'A ranked number was set where there was none.'),
+    Rule("limit-removed", _M, 'A ranked number was removed.'),
+    Rule("route-added", _M, 'An item was added to a list where adding loosens the rules.'),
+    Rule("route-removed", _M, 'An item was removed from a list where adding loosens the rules.'),
+    Rule("requirement-added", _M, 'An item was added to a list where adding tightens the rules.'),
+    Rule("requirement-removed", _M,
+         'An item was removed from a list where adding tightens the rules.'),
+    Rule("value-changed", _m, 'A value changed where the catalogue gives no direction.'),
+    Rule("value-added", _m, 'A value or item was added where the catalogue gives no direction.'),
+    Rule("value-removed", _m,
+         'A value or item was removed where the catalogue gives no direction.'),
+    Rule("type-changed", _m, 'A value changed its type (for example text became a number).'),
+    Rule("text-edited", _m, 'A long text was reworded.'),
+    Rule("authority-changed", _M, 'Who acts changed: an authority, issuer or body.'),
+    Rule("editorial-edit", _e, 'Only whitespace, character width or letter case changed.'),
+    Rule("citation-changed", _e, 'The value stayed; its citation changed.'),
+    Rule("item-renamed", _m, "An item's identity changed, its content did not."),
+    Rule("item-moved", _m, 'An item moved to another place in the rules, unchanged.'),
+    Rule("item-replaced", _m, 'One item removed and another added in its place, in a list '
+         'where adding has no direction.'),
+    Rule("items-reordered", _e, 'The order of an ordered list changed.'),
 )}
 
 
@@ -99,20 +95,40 @@ def _direction_of(rule: str, field_direction: str) -> Direction:
     if rule in looser:
         return Direction.LOOSER
     if field_direction == "neutral" or RULES[rule].severity is Severity.EDITORIAL \
-            or rule in ("text-edited", "item-renamed", "item-moved"):
+            or rule in ("text-edited", "authority-changed", "item-renamed", "item-moved"):
         return Direction.NEUTRAL
     return Direction.UNKNOWN
 
 
+ACTOR_KEYS = frozenset({"authority", "authorities", "issuer", "issuers", "body", "bodies",
+                        "agency", "department", "approver", "organ"})
+"""Keys whose value names who acts: a change of text there is a change of authority."""
+
+
+def is_actor(path: Path) -> bool:
+    """Does the path name who acts? Its nearest key (language and item parts aside) is, or
+    ends in, an actor word: `authority`, `approving_authority`, `issuing-body`."""
+    keys = [seg for seg in path if isinstance(seg, str) and seg not in ("en", "zh")]
+    return bool(keys) and re.split(r"[_\-\s]", keys[-1].lower())[-1] in ACTOR_KEYS
+
+
 def classify(kind: ChangeKind, old: Any, new: Any, spec: FieldSpec | None,
-             list_spec: FieldSpec | None, overrides: Mapping[str, Severity]) -> Verdict:
+             list_spec: FieldSpec | None, overrides: Mapping[str, Severity],
+             path: Path = ()) -> Verdict:
     """Rule id, direction and severity of one change, from the catalogue's direction rules."""
     rule = _rule_id(kind, old, new, spec, list_spec)
+    if rule in ("text-edited", "value-changed", "editorial-edit") and is_actor(path) \
+            and _texts(old, new) and not is_editorial(old, new):
+        rule = "authority-changed"
     owner = list_spec if rule in ("route-added", "route-removed", "requirement-added",
                                   "requirement-removed") else spec
     direction = _direction_of(rule, owner.direction if owner else "unknown")
     severity = overrides.get(rule, RULES[rule].severity)
     return Verdict(rule, direction, severity)
+
+
+def _texts(old: Any, new: Any) -> bool:
+    return all(isinstance(v, str) or is_text_value(v) for v in (old, new))
 
 
 def _rule_id(kind: ChangeKind, old: Any, new: Any, spec: FieldSpec | None,
@@ -148,24 +164,44 @@ def _rule_id(kind: ChangeKind, old: Any, new: Any, spec: FieldSpec | None,
 
 def sentence(rule: str, label: Text, old: Any, new: Any, unit: str) -> Text:
     """The plain-language sentence of a change, in English and Chinese."""
-    entry = RULES[rule]
     texts = {}
-    for lang, template in (("en", entry.en), ("zh", entry.zh)):
-        texts[lang] = template.format(label=label.get(lang),
-                                      old=_show(old, unit, lang, rule),
-                                      new=_show(new, unit, lang, rule))
-    return Text(texts["en"][:1].upper() + texts["en"][1:], texts["zh"])
+    for lang in ("en", "zh"):
+        limit = 400 if rule == "authority-changed" else 160
+        texts[lang] = _tidy(message(f"rule.{rule}", lang, label=label.get(lang),
+                                    old=_show(old, unit, lang, rule, limit),
+                                    new=_show(new, unit, lang, rule, limit)))
+    # Labels are shown as written: catalogue labels are already capitalised, and a raw key
+    # or path (generic mode) must stay what the user can paste back into `--only`.
+    return Text(texts["en"], texts["zh"])
 
 
-def _show(value: Any, unit: str, lang: str, rule: str) -> str:
+def citation_sentence(label: Text, old: Citation, new: Citation, value: Any,
+                      unit: str) -> Text:
+    """A change of citation alone: confirmed, put in doubt, or cited elsewhere; the value
+    (when it is one value) is quoted, so that the reader sees it did not change."""
+    if (old.source, old.article) == (new.source, new.article):
+        case = "confirmed" if old.unconfirmed else "doubted"
+    else:
+        case = "changed"
+    shown = _scalar(value) and value is not None or is_text_value(value)
+    key = f"citation.{case}" + ("_value" if shown else "")
+    texts = {lang: _tidy(message(key, lang, label=label.get(lang), old=old.label(lang),
+                                 new=new.label(lang),
+                                 value=short(format_value(value, unit, lang), 80)))
+             for lang in ("en", "zh")}
+    return Text(texts["en"], texts["zh"])
+
+
+def _tidy(text: str) -> str:
+    """One ellipsis, never followed by a full stop."""
+    return text.replace("….", "…").replace("…。", "…")
+
+
+def _show(value: Any, unit: str, lang: str, rule: str, limit: int = 160) -> str:
     if isinstance(value, Citation):
         return value.label(lang)
     if rule == "type-changed":
-        kinds = {"str": ("text", "文本"), "int": ("whole number", "整数"),
-                 "float": ("decimal number", "小数"), "bool": ("true/false", "布尔值"),
-                 "NoneType": ("empty", "空值")}
-        kind = kinds.get(type(value).__name__, (type(value).__name__,) * 2)
+        kind = type(value).__name__.replace("NoneType", "null")
         shown = json.dumps(value, ensure_ascii=False)
-        return f"{shown} ({kind[0]})" if lang == "en" else f"{shown}（{kind[1]}）"
-    text = format_value(value, unit, lang)
-    return text if len(text) <= 160 else text[:159] + "…"
+        return message("value.typed", lang, value=shown, kind=message(f"value.kind.{kind}", lang))
+    return short(format_value(value, unit, lang), limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import signal
@@ -119,12 +120,14 @@ def plain(lang: str) -> RenderOptions:
     return RenderOptions(lang=lang)
 
 
-def options_for(lang: str, output: str | None = None, title: str = "") -> RenderOptions:
+def options_for(lang: str, output: str | None = None, title: str = "",
+                paths: bool = False) -> RenderOptions:
     """Render options; colour only when writing to a terminal and NO_COLOR is unset."""
     from .model import RenderOptions
 
     to_tty = (not output or output == "-") and sys.stdout.isatty()
-    return RenderOptions(lang=lang, color=to_tty and "NO_COLOR" not in os.environ, title=title)
+    return RenderOptions(lang=lang, color=to_tty and "NO_COLOR" not in os.environ, title=title,
+                         paths=paths)
 
 
 def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -139,6 +142,26 @@ lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="e
                            show_default=True, help="Language of labels and sentences.")
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
+paths_option = click.option("--paths", is_flag=True,
+                            help="Show each change's path and file position (text format).")
+
+
+def change_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--min-severity` and `--rule`, for every command that lists changes."""
+    command = click.option("--rule", "rules", multiple=True, metavar="ID",
+                           help="Only changes of this rule id (repeatable; see 'rules').")(command)
+    return click.option("--min-severity", type=click.Choice(["major", "minor", "editorial"]),
+                        help="Only changes of this severity or higher.")(command)
+
+
+def filters_of(min_severity: str | None, rules: tuple[str, ...], **more: Any) -> Any:
+    """The `Filters` of the change-filter options, rule ids checked."""
+    from .classify import RULES
+    from .filters import Filters, check_rules
+    from .model import Severity
+
+    return Filters(min_severity=Severity(min_severity) if min_severity else None,
+                   rules=check_rules(rules, RULES), **more)
 
 
 def main() -> None:
@@ -257,12 +280,15 @@ def rules_command(fmt: str) -> None:
               help="Track for POLICY@DATE operands.")
 @click.option("--include-drafts", is_flag=True, help="Let drafts count in POLICY@DATE operands.")
 @click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
+@change_filters
+@paths_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
                  config_file: str | None, track: str, include_drafts: bool,
-                 repo_dir: str | None) -> None:
+                 repo_dir: str | None, min_severity: str | None, rules: tuple[str, ...],
+                 paths: bool) -> None:
     """Compare two versions: files, POLICY@DATE, snapshot ids or REF:path."""
     from . import api
     from .render import render
@@ -271,9 +297,9 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
     accepted = api.read_accept_file(accept_file) if accept_file else None
     sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir)
              for text in (old, new)]
-    diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities),
-                           api.Filters(only, exclude, accepted))
-    emit(render("diff", fmt, diff, options_for(lang, output)), output, (old, new))
+    filters = filters_of(min_severity, rules, only=only, exclude=exclude, accepted=accepted)
+    diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities), filters)
+    emit(render("diff", fmt, diff, options_for(lang, output, paths=paths)), output, (old, new))
     sys.exit(fail_status(diff.changes, exit_code, fail_on))
 
 
@@ -299,15 +325,20 @@ def _date_or_none(text: str | None, what: str) -> Any:
 @format_option("timeline", "text")
 @lang_option
 @output_option
+@change_filters
+@paths_option
 @click.pass_context
 def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, ...],
                      since: str | None, until: str | None, include_drafts: bool,
                      from_git: bool, rev: str | None, repo_dir: str | None, quiet: bool,
-                     no_cache: bool, fmt: str, lang: str, output: str | None) -> None:
+                     no_cache: bool, fmt: str, lang: str, output: str | None,
+                     min_severity: str | None, rules: tuple[str, ...], paths: bool) -> None:
     """What changed, when and by which instrument; with --git, commit by commit."""
     from . import api
+    from .filters import filter_timeline
     from .render import render
 
+    filters = filters_of(min_severity, rules)
     if from_git:
         if not policy:
             raise InputError("timeline --git needs a PATH (a file or folder in the repository)")
@@ -318,7 +349,8 @@ def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, 
         timeline = api.build_timeline(loaded, tracks or None,
                                       _date_or_none(since, "--since date"),
                                       _date_or_none(until, "--until date"), include_drafts)
-    emit(render("timeline", fmt, timeline, options_for(lang, output)), output)
+    timeline = filter_timeline(timeline, filters)
+    emit(render("timeline", fmt, timeline, options_for(lang, output, paths=paths)), output)
 
 
 @cli.command("effects")
@@ -373,17 +405,22 @@ def history_command(ctx: click.Context, policy: str, path: str, track: str, all_
 @lang_option
 @output_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the two differ.")
+@change_filters
+@paths_option
 @click.pass_context
 def compare_command(ctx: click.Context, policy: str | None, track: str, against: str,
                     as_of: str, fmt: str, lang: str, output: str | None,
-                    exit_code: bool) -> None:
+                    exit_code: bool, min_severity: str | None, rules: tuple[str, ...],
+                    paths: bool) -> None:
     """How two jurisdictions' rules differed on a date."""
     from . import api
     from .render import render
 
     loaded = api.load_policy(policy, policies_of(ctx))
-    diff = api.compare_tracks(loaded, against, track, api.parse_date(as_of, "--as-of date"))
-    emit(render("diff", fmt, diff, options_for(lang, output)), output)
+    diff = api.filter_diff(
+        api.compare_tracks(loaded, against, track, api.parse_date(as_of, "--as-of date")),
+        filters_of(min_severity, rules))
+    emit(render("diff", fmt, diff, options_for(lang, output, paths=paths)), output)
     sys.exit(fail_status(diff.changes, exit_code, ()))
 
 
@@ -396,17 +433,22 @@ def compare_command(ctx: click.Context, policy: str | None, track: str, against:
 @click.option("--include-drafts", is_flag=True, help="Include drafts and announcements.")
 @lang_option
 @output_option
+@change_filters
 @click.pass_context
 def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tuple[str, ...],
                    since: str | None, until: str | None, include_drafts: bool, lang: str,
-                   output: str | None) -> None:
+                   output: str | None, min_severity: str | None,
+                   rules: tuple[str, ...]) -> None:
     """Export the timeline: json, jsonl, csv, timelinejs, ics or markdown."""
     from . import api
+    from .filters import filter_timeline
     from .render import render
 
+    filters = filters_of(min_severity, rules)
     loaded = api.load_policy(policy, policies_of(ctx))
     timeline = api.build_timeline(loaded, tracks or None, _date_or_none(since, "--since date"),
                                   _date_or_none(until, "--until date"), include_drafts)
+    timeline = filter_timeline(timeline, filters)
     inputs = tuple(s.document.name for s in loaded.snapshots)
     emit(render("timeline", fmt, timeline, plain(lang)), output, inputs)
 
@@ -423,19 +465,23 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
 @click.option("--since", metavar="DATE", help="Only instruments on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only instruments on or before DATE.")
 @lang_option
+@change_filters
 @click.pass_context
 def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str | None,
                    as_of: str, tracks: tuple[str, ...], since: str | None, until: str | None,
-                   lang: str) -> None:
+                   lang: str, min_severity: str | None, rules: tuple[str, ...]) -> None:
     """Write the change report (report.html) and print a short summary."""
     from . import api
     from .render import render
+    from .filters import filter_timeline
     from .report import build_report, summarize
 
+    filters = filters_of(min_severity, rules)
     loaded = api.load_policy(policy, policies_of(ctx))
     report = build_report(loaded, as_of=api.parse_date(as_of, "--as-of date"),
                           tracks=tracks or None, since=_date_or_none(since, "--since date"),
                           until=_date_or_none(until, "--until date"))
+    report = dataclasses.replace(report, timeline=filter_timeline(report.timeline, filters))
     target = output or ("report.html" if fmt == "html" else "report.md")
     emit(render("report", fmt, report, plain(lang)), target)
     summary = summarize(report, lang)
@@ -490,9 +536,11 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
                    "(default: $GITHUB_STEP_SUMMARY).")
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
               help="The git repository.")
+@change_filters
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
-                   config_file: str | None, summary_file: str | None, repo_dir: str) -> None:
+                   config_file: str | None, summary_file: str | None, repo_dir: str,
+                   min_severity: str | None, rules: tuple[str, ...]) -> None:
     """Review a pull request: every policy file changed between --base and --head."""
     from . import api
     from .render import render
@@ -500,8 +548,8 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
 
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
-    review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
-                            severities)
+    review = review_changes(repo_dir, base, head, paths,
+                            filters_of(min_severity, rules, accepted=accepted), severities)
     options = plain(lang)
     emit(render("review", fmt, review, options), output)
     if fmt == "github" and summary_file:

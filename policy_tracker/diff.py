@@ -15,11 +15,12 @@ from typing import Any
 from collections.abc import Iterator, Mapping
 
 from .catalog import Catalog, text_of
-from .classify import Verdict, classify, sentence
+from .classify import Verdict, citation_sentence, classify, sentence
 from .errors import DiffBudgetError
+from .i18n import message
 from .model import (Annotation, Change, ChangeKind, Citation, Diff, Direction, ItemKey, Path,
                     RuleTree, Severity, Text, Version, format_path, path_to_json, scalar_text)
-from .text import is_text_value, redlines, wants_redline
+from .text import is_text_value, mostly_changed, redlines, wants_redline
 
 _DEEPDIFF_KINDS = {
     "values_changed": ChangeKind.MODIFIED, "type_changes": ChangeKind.MODIFIED,
@@ -34,6 +35,7 @@ class _Raw:
     path: Path
     old: Any
     new: Any
+    replaced: bool = False
 
 
 def as_version(value: Version | RuleTree | Mapping[str, Any], name: str = "") -> Version:
@@ -56,7 +58,7 @@ def compare(old: Side, new: Side,
     cat = catalog if catalog is not None else Catalog(generic=True)
     raw: list[_Raw] = []
     _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
-    raw = _pair_items(_expand_lists(raw, cat))
+    raw = _replacements(_pair_items(_expand_lists(raw, cat)), cat)
     changed = {r.path for r in raw}
     raw.extend(_citation_changes(old_v.tree, new_v.tree, changed))
     builder = _Builder(old_v, new_v, cat, severities or {})
@@ -237,6 +239,28 @@ def _pair_items(raw: list[_Raw]) -> list[_Raw]:
     return result
 
 
+def _replacements(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
+    """One item removed and one added in the same list, where adding has no direction: the
+    new item replaced the old one (a legal basis replaced by its successor)."""
+    by_parent: dict[Path, list[_Raw]] = {}
+    for r in raw:
+        if r.kind in (ChangeKind.ADDED, ChangeKind.REMOVED) and r.path and \
+                isinstance(r.path[-1], ItemKey) and r.path[-1].key:
+            by_parent.setdefault(r.path[:-1], []).append(r)
+    pairs: dict[int, _Raw] = {}
+    for parent, items in by_parent.items():
+        kinds = sorted(r.kind.value for r in items)
+        spec = cat.spec(parent)
+        if kinds != ["added", "removed"] or (spec is not None and spec.direction in (
+                "adding_is_looser", "adding_is_stricter")):
+            continue
+        gone, new = sorted(items, key=lambda r: r.kind is ChangeKind.ADDED)
+        pairs[id(gone)] = _Raw(ChangeKind.MODIFIED, new.path, gone.old, new.new, replaced=True)
+        pairs[id(new)] = gone  # dropped below
+    out = [pairs.get(id(r), r) for r in raw if not (id(r) in pairs and r.kind is ChangeKind.ADDED)]
+    return out
+
+
 def _without(item: Any, key: str) -> Any:
     return {k: v for k, v in item.items() if k != key} if isinstance(item, dict) else item
 
@@ -270,15 +294,28 @@ class _Builder:
         is_item = bool(path) and isinstance(path[-1], (ItemKey, int))
         list_spec = self.cat.spec(path[:-1]) if is_item else None
         is_citation = isinstance(raw.old, Citation)
-        if is_citation:
+        if raw.replaced:
             old_value, new_value = raw.old, raw.new
+            verdict = Verdict("item-replaced", Direction.NEUTRAL,
+                              self.severities.get("item-replaced", Severity.MINOR))
+        elif is_citation:
+            old_value, new_value = self.cat.titled(raw.old), self.cat.titled(raw.new)
             verdict = Verdict("citation-changed", Direction.NEUTRAL,
                               self.severities.get("citation-changed", Severity.EDITORIAL))
         else:
             old_value, new_value = raw.old, raw.new
-            verdict = classify(raw.kind, old_value, new_value, spec, list_spec, self.severities)
-        label = self._label(path, is_item and raw.kind in (ChangeKind.ADDED, ChangeKind.REMOVED))
+            verdict = classify(raw.kind, old_value, new_value, spec, list_spec, self.severities,
+                               path)
+        # A replaced item is named by its list (in generic mode too: it has two identities).
+        label = self._label(path[:-1] if raw.replaced and self.cat.generic else path,
+                            is_item and (raw.replaced or raw.kind in (ChangeKind.ADDED,
+                                                                      ChangeKind.REMOVED)))
         unit = spec.unit if spec else ""
+        if isinstance(old_value, Citation) and isinstance(new_value, Citation):
+            words = citation_sentence(label, old_value, new_value,
+                                      _lookup(self.new.tree.values, path), unit)
+        else:
+            words = sentence(verdict.rule, label, old_value, new_value, unit)
         annotation = self._annotation(path, prefer_old=raw.kind is ChangeKind.REMOVED,
                                       block=isinstance(raw.new if raw.new is not None
                                                        else raw.old, (dict, list)))
@@ -289,28 +326,38 @@ class _Builder:
         return Change(
             path=path, kind=raw.kind, old=_jsonable(old_value), new=_jsonable(new_value),
             rule=verdict.rule, direction=verdict.direction, severity=verdict.severity,
-            label=label, sentence=sentence(verdict.rule, label, old_value, new_value, unit),
+            label=label, sentence=words,
             fingerprint=fingerprint, unit=unit, area=self._area(path),
-            citation=annotation.citation, old_position=self.old.locate(path),
+            citation=self.cat.titled(annotation.citation), old_position=self.old.locate(path),
             new_position=self.new.locate(path),
             unconfirmed=annotation.unconfirmed,
-            **self._redlines(raw, is_citation))
+            **self._redlines(raw, is_citation or verdict.rule in ("authority-changed",
+                                                                  "editorial-edit")))
 
-    def _redlines(self, raw: _Raw, is_citation: bool) -> dict[str, Any]:
-        if is_citation or raw.kind is not ChangeKind.MODIFIED or \
-                not wants_redline(raw.old, raw.new):
+    def _redlines(self, raw: _Raw, skip: bool) -> dict[str, Any]:
+        """A word redline for a reworded long text; none when the edit rewrites most of it
+        (then old → new reads better) and none for a change of who acts (both named)."""
+        if skip or raw.kind is not ChangeKind.MODIFIED or not wants_redline(raw.old, raw.new):
             return {}
         primary, chinese = redlines(raw.old, raw.new)
+        primary, chinese = (() if mostly_changed(line) else line for line in (primary, chinese))
         return {"redline": primary or chinese, "redline_zh": chinese}
 
     def _area(self, path: Path) -> Text:
         if not path:
-            return Text("(top level)", "（顶层）")
+            return Text(message("word.top_level", "en"), message("word.top_level", "zh"))
         spec = self.cat.spec(path[:1])
         return spec.label if spec else Text(str(path[0]), str(path[0]))
 
     def _label(self, path: Path, item_change: bool) -> Text:
-        """`Field (Item, Item)`; for a whole item added or removed, the list's label."""
+        """`Field (Item, Item)`; for a whole item added or removed, the list's label.
+
+        In generic mode (no catalogue) the label is the full path, as written, so that a
+        reader can paste it back into `--only`."""
+        if self.cat.generic:
+            if not path:
+                return self._area(path)
+            return Text(format_path(path), format_path(path))
         field_path = path[:-1] if item_change else path
         named = field_path
         while named and isinstance(named[-1], (ItemKey, int)):
@@ -323,15 +370,14 @@ class _Builder:
         spec = self.cat.spec(named) if named else None
         texts = {}
         for lang in ("en", "zh"):
-            name = spec.label.get(lang) if spec else (str(named[-1]) if named else "(top level)")
+            name = spec.label.get(lang) if spec else (str(named[-1]) if named else
+                                                      message("word.top_level", lang))
             if language:
-                name += _LANGUAGE_NAMES[(language, lang)]
-            if lang == "zh":
-                context = "，".join(t.get(lang) for t in items)
-                texts[lang] = f"{name}（{context}）" if context else name
-            else:
-                context = ", ".join(t.get(lang) for t in items)
-                texts[lang] = f"{name} ({context})" if context else name
+                name = message("label.in_language", lang, label=name,
+                               language=message(f"word.language_{language}", lang))
+            context = message("label.item_sep", lang).join(t.get(lang) for t in items)
+            texts[lang] = message("label.with_items", lang, label=name, items=context) \
+                if context else name
         return Text(texts["en"], texts["zh"])
 
     def _title(self, path: Path) -> Text:
@@ -374,10 +420,6 @@ class _Builder:
         return index
 
 
-_LANGUAGE_NAMES = {("en", "en"): " (English)", ("zh", "en"): " (Chinese)",
-                   ("en", "zh"): "（英文）", ("zh", "zh"): "（中文）"}
-
-
 def _lookup(data: Any, path: Path) -> Any:
     node = data
     for seg in path:
@@ -399,5 +441,5 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     if isinstance(value, Citation):
-        return value.label()
+        return value.ref()
     return value

@@ -205,4 +205,4 @@ class _Catalogs:
             return Catalog(generic=True)
         if check_schema(doc, "policy"):
             return Catalog(generic=True)
-        return Catalog(build_policy(doc).fields)
+        return Catalog.of(build_policy(doc))

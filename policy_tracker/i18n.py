@@ -8,19 +8,18 @@ fills it, never building sentences by concatenation.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 LANGUAGES = ("en", "zh")
 """Languages with a catalogue; English is the fallback for a key another one lacks."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath("locales").joinpath(f"{lang}.json").read_text(
-            "utf-8")
+        text = resources.files(__package__).joinpath(f"locales/{lang}.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     data = json.loads(text)
@@ -33,3 +32,9 @@ def message(key: str, lang: str, **values: object) -> str:
     if template is None:
         template = catalogue("en")[key]
     return template.format(**values) if values else template
+
+
+def plural(key: str, count: int, lang: str, **values: object) -> str:
+    """`key.one` for one, `key.other` otherwise (Chinese has no plural; its `.one` may say 1)."""
+    form = "one" if count == 1 and f"{key}.one" in catalogue("en") else "other"
+    return message(f"{key}.{form}", lang, count=count, **values)

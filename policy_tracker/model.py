@@ -155,6 +155,29 @@ class Source:
                 "publisher": self.publisher, "date": self.date}
 
 
+_ARTICLE_ZH = ((re.compile(r"Draft Art\. (\d+)$"), "草案第{0}条"),
+               (re.compile(r"Art\. (\d+)\((\d+)\)$"), "第{0}条第{1}项"),
+               (re.compile(r"Art\. (\d+)$"), "第{0}条"),
+               (re.compile(r"Art\. (\d+) and following$"), "第{0}条及以下"),
+               (re.compile(r"No\. (\d+)$"), "第{0}项"),
+               (re.compile(r"Measure (\d+)$"), "第{0}项措施"),
+               (re.compile(r"Item (\d+)$"), "第{0}项"),
+               (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "第{0}至{1}条"))
+
+
+def article_in(article: str, lang: str) -> str:
+    """An article reference in the reader's language: `Art. 6(1)` → 第6条第1项 in Chinese
+    (an article in another form follows a full-width comma)."""
+    if lang != "zh":
+        return article
+    for pattern, template in _ARTICLE_ZH:
+        found = pattern.match(article.strip())
+        if found:
+            return template.format(*found.groups())
+    return f"，{article}"
+
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a rule value comes from: a source id and the article within it."""
@@ -163,18 +186,27 @@ class Citation:
     article: str = ""
     unconfirmed: bool = False
     note: Text = field(default_factory=Text)
+    title: Text = field(default_factory=Text)
 
     def label(self, lang: str = "en") -> str:
-        """`source, article` as one short string, marked when unconfirmed."""
+        """The source's title (its id when the title is unknown) and article, for readers."""
+        name = self.title.get(lang) or self.source
+        if lang == "zh":
+            text = f"{name}{article_in(self.article, lang)}" if self.article else name
+            return text + ("（未经证实）" if self.unconfirmed else "")
+        text = f"{name}, {self.article}" if self.article else name
+        return text + (" (unconfirmed)" if self.unconfirmed else "")
+
+    def ref(self) -> str:
+        """`source-id, article`: the machine form (JSON values, fingerprints)."""
         text = f"{self.source}, {self.article}" if self.article else self.source
-        if self.unconfirmed:
-            text += "（未经证实）" if lang == "zh" else " (unconfirmed)"
-        return text
+        return text + (" (unconfirmed)" if self.unconfirmed else "")
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form."""
         return {"source": self.source, "article": self.article,
-                "unconfirmed": self.unconfirmed, "note": self.note.to_dict()}
+                "unconfirmed": self.unconfirmed, "note": self.note.to_dict(),
+                "title": self.title.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -564,7 +596,7 @@ def change_from_dict(data: Mapping[str, Any]) -> Change:
         sentence=text(data["sentence"]), fingerprint=data["fingerprint"], unit=data["unit"],
         area=text(data["area"]),
         citation=Citation(cite["source"], cite["article"], cite["unconfirmed"],
-                          text(cite["note"])) if cite else None,
+                          text(cite["note"]), text(cite.get("title"))) if cite else None,
         old_position=pos(data["old_position"]), new_position=pos(data["new_position"]),
         redline=tuple((op, t) for op, t in data["redline"]),
         unconfirmed=data["unconfirmed"],
@@ -619,6 +651,8 @@ class RenderOptions:
     lang: str = "en"
     color: bool = False
     title: str = ""
+    paths: bool = False
+    """Show machine paths and file positions beside each change (`--paths`)."""
 
 
 @dataclass(frozen=True)
@@ -651,6 +685,12 @@ class Event:
     file: str = ""
     commit: Commit | None = None
     error: str = ""
+    names: tuple[tuple[str, Text], ...] = ()
+    """The titles of the snapshots in `previous` and `base`, so readers never see their ids."""
+
+    def name_of(self, snapshot_id: str, lang: str) -> str:
+        """A compared snapshot's title (its id when the title is unknown)."""
+        return next((t.get(lang) for i, t in self.names if i == snapshot_id), snapshot_id)
 
     @property
     def is_law(self) -> bool:

@@ -12,6 +12,7 @@ from .catalog import Catalog, lookup
 from .effects import register_of
 from .legal import version_state
 from .errors import NotFoundError
+from .i18n import message, plural
 from .model import (
     Annotation,
     Citation,
@@ -105,7 +106,7 @@ def histories(policy: Policy, tracks: tuple[str, ...], since: dt.date | None,
     An overlay track only gets the fields it sets itself when its base track is in the report
     too (the rest would repeat the base track's histories).
     """
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     out: list[HistorySeries] = []
     for track in tracks:
         for path in numeric_paths(policy, _source_tracks(policy, track, tracks), catalog):
@@ -229,7 +230,7 @@ def _citation(annotations: Mapping[Path, Annotation], path: Path) -> Citation | 
 
 def rules_in_force(policy: Policy, tracks: tuple[str, ...], as_of: dt.date) -> list[RulesInForce]:
     """Each track's rules on `as_of`; an overlay whose base is shown holds only its differences."""
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     out: list[RulesInForce] = []
     for track_id in tracks:
         track = policy.track(track_id)
@@ -251,15 +252,9 @@ def rules_in_force(policy: Policy, tracks: tuple[str, ...], as_of: dt.date) -> l
     return out
 
 
-_DIRECTIONS = {Direction.LOOSER: Text("looser", "放宽"),
-               Direction.STRICTER: Text("stricter", "收紧"),
-               Direction.NEUTRAL: Text("neutral", "中性"),
-               Direction.UNKNOWN: Text("direction unknown", "方向未知")}
-
-
 def summarize(report: Report, lang: str) -> str:
     """Three lines for the terminal: policy, instruments, changes, range, currency."""
-    lines = _summary_zh(report) if lang == "zh" else _summary_en(report)
+    lines = _summary(report, lang)
     return "\n".join(_printable(line) for line in lines)
 
 
@@ -269,40 +264,24 @@ def _printable(text: str) -> str:
                    else f"\\u{ord(ch):04x}" for ch in text)
 
 
-def _word(direction: Direction, lang: str) -> str:
-    """A direction in words."""
-    return _DIRECTIONS[direction].get(lang)
-
-
-def _summary_en(report: Report) -> list[str]:
+def _summary(report: Report, lang: str) -> list[str]:
     c, cur = report.counts, report.current
-    drafts = f" ({c.proposals} draft or announced)" if c.proposals else ""
-    tracks = f"{len(report.tracks)} track{'s' if len(report.tracks) != 1 else ''}"
-    span = f", {report.first} to {report.last}" if report.first else ""
-    head = (f"{report.policy.title.get('en')} ({report.policy.id}): {c.instruments} "
-            f"instrument{'s' if c.instruments != 1 else ''}{drafts} in {tracks}{span}.")
-    parts = ", ".join(f"{n} {_word(d, 'en')}" for d, n in c.by_direction if n)
-    changes = f"{c.changes} change{'s' if c.changes != 1 else ''} in law"
-    changes += f": {parts}" if parts else ""
-    changes += f"; {c.proposed_changes} more proposed in drafts." if c.proposed_changes else "."
-    when = f"Data current as of {cur.latest_snapshot or 'unknown'}"
-    if cur.latest_snapshot_id:
-        when += f" (latest instrument: {cur.latest_snapshot_title.get('en')})"
-    when += f"; latest dated source: {cur.latest_source or 'none recorded'}."
-    return [head, changes, when]
-
-
-def _summary_zh(report: Report) -> list[str]:
-    c, cur = report.counts, report.current
-    drafts = f"（其中草案或预告{c.proposals}份）" if c.proposals else ""
-    span = f"，{report.first}至{report.last}" if report.first else ""
-    head = (f"{report.policy.title.get('zh')}（{report.policy.id}）：{len(report.tracks)}个"
-            f"范围共{c.instruments}份文件{drafts}{span}。")
-    parts = "，".join(f"{_word(d, 'zh')}{n}处" for d, n in c.by_direction if n)
-    changes = f"法规变化{c.changes}处" + (f"：{parts}" if parts else "")
-    changes += f"；草案另提出{c.proposed_changes}处。" if c.proposed_changes else "。"
-    when = f"数据截至{cur.latest_snapshot or '不详'}"
-    if cur.latest_snapshot_id:
-        when += f"（最新文件：{cur.latest_snapshot_title.get('zh')}）"
-    when += f"；最新注明日期的来源：{cur.latest_source or '无记录'}。"
-    return [head, changes, when]
+    drafts = message("cli.of_which_drafts", lang, count=c.proposals) if c.proposals else ""
+    span = message("cli.span", lang, first=str(report.first), last=str(report.last)) \
+        if report.first else ""
+    head = message("cli.head", lang, title=report.policy.title.get(lang), policy=report.policy.id,
+                   instruments=plural("cli.instruments", c.instruments, lang), drafts=drafts,
+                   tracks=plural("cli.tracks", len(report.tracks), lang), span=span)
+    parts = message("summary.item_sep", lang).join(
+        message("summary.count", lang, count=n, name=message(f"word.{d.value}", lang))
+        for d, n in c.by_direction if n)
+    changes = plural("cli.changes", c.changes, lang, parts=message("cli.parts", lang, parts=parts)
+                     if parts else "")
+    if c.proposed_changes:
+        changes += message("cli.proposed", lang, count=c.proposed_changes)
+    latest = message("cli.latest", lang, title=cur.latest_snapshot_title.get(lang)) \
+        if cur.latest_snapshot_id else ""
+    when = message("cli.when", lang, date=str(cur.latest_snapshot or message("cli.unknown", lang)),
+                   latest=latest, source=str(cur.latest_source or
+                                             message("report.none_recorded", lang)))
+    return [head, changes + message("cli.stop", lang), when]

@@ -93,5 +93,5 @@ def _catalog_at(top: str, commit: str, path: str,
         problems.extend(found)
         return Catalog(generic=True), ()
     policy = build_policy(head_doc)
-    return Catalog(policy.fields), policy.sources
+    return Catalog.of(policy), policy.sources
 

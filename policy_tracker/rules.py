@@ -136,7 +136,7 @@ def rules_as_of(policy: Policy, as_of: dt.date, track: str = "national",
             raise NotFoundError(f"unknown track {current!r}; tracks: {known}", policy.id)
         chain.append(current)
         current = spec.extends
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     used: list[Snapshot] = []
     tree = RuleTree({}, {})
     for track_id in reversed(chain):

@@ -95,7 +95,7 @@ def check_policy(folder: str) -> Checked:
         return Checked(None, tuple(schema_errors))
     head = build_policy(head_doc)
     problems.extend(_check_head(head, head_doc, folder))
-    catalog = Catalog(head.fields)
+    catalog = Catalog.of(head)
     known_sources = {s.id for s in head.sources}
     snapshots: list[Snapshot] = []
     for track in head.tracks:

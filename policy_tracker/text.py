@@ -7,6 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
+from .i18n import message
+
 Redline = tuple[tuple[str, str], ...]
 """Segments of a text edit: ("=", kept), ("-", deleted), ("+", inserted)."""
 
@@ -81,11 +83,21 @@ def wants_redline(old: Any, new: Any) -> bool:
     return max(len(old), len(new)) >= limit
 
 
+def mostly_changed(line: Redline) -> bool:
+    """A redline that keeps less than half of the text reads better as old → new."""
+    kept = sum(len(text.strip()) for op, text in line if op == "=")
+    total = max(sum(len(text.strip()) for op, text in line if op != "+"),
+                sum(len(text.strip()) for op, text in line if op != "-"), 1)
+    return kept * 2 < total
+
+
 _UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
             "working days": "个工作日", "percent": "%", "%": "%", "times": "倍",
             "age": "岁", "years of age": "岁", "months per year": "个月/年",
-            "days per year": "天/年", "CNY": "元"}
+            "days per year": "天/年"}
 _UNIT_EN = {"percent": "%", "times": "×"}
+_CURRENCY_ZH = {"USD": "美元", "EUR": "欧元", "HKD": "港元", "GBP": "英镑", "JPY": "日元",
+                "MOP": "澳门元", "TWD": "新台币元"}
 
 
 def format_number(value: float | int) -> str:
@@ -95,6 +107,27 @@ def format_number(value: float | int) -> str:
     if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,}"
+
+
+def chinese_number(value: float | int) -> str:
+    """An amount as Chinese writes it: 1000000 → 100万, 150000000 → 1.5亿, 1500 → 1500."""
+    for size, name in ((100_000_000, "亿"), (10_000, "万")):
+        if abs(value) >= size:
+            scaled = round(value / size, 4)
+            if scaled * size == value:
+                text = f"{scaled:f}".rstrip("0").rstrip(".")
+                return text + name
+    return format_number(value).replace(",", "")
+
+
+def _amount(value: float | int, unit: str, lang: str) -> str:
+    if lang != "zh":
+        return f"{unit} {format_number(value)}"
+    if unit == "CNY":
+        return f"人民币{chinese_number(value)}元"
+    if unit in _CURRENCY_ZH:
+        return f"{chinese_number(value)}{_CURRENCY_ZH[unit]}"
+    return f"{chinese_number(value)} {unit}"
 
 
 def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
@@ -107,29 +140,42 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
         number = format_number(value)
         if not unit:
             return number
-        if re.fullmatch(r"[A-Z]{3}", unit) and not (lang == "zh" and unit in _UNIT_ZH):
-            return f"{unit} {number}"
+        if re.fullmatch(r"[A-Z]{3}", unit):
+            return _amount(value, unit, lang)
         if lang == "zh":
-            return f"{number}{_UNIT_ZH.get(unit, ' ' + unit)}"
+            return f"{number.replace(',', '')}{_UNIT_ZH.get(unit, ' ' + unit)}"
         if unit in ("age", "years of age"):
             return f"{number} years of age"
         suffix = _UNIT_EN.get(unit, unit)
         if value == 1 and suffix.endswith("s") and suffix[:-1] in ("year", "month", "day"):
             suffix = suffix[:-1]
         return f"{number}{suffix}" if suffix in ("%", "×") else f"{number} {suffix}"
+    if value in ("", [], {}):
+        kind = "text" if value == "" else "list" if value == [] else "mapping"
+        return message(f"value.empty_{kind}", lang)
     if isinstance(value, dict):
-        if set(value) <= {"en", "zh"} and value:
+        if set(value) <= {"en", "zh"}:
             text = value.get(lang) or value.get("en") or value.get("zh") or ""
             return str(text)
         title = value.get("title")
-        if isinstance(title, dict):
+        if isinstance(title, (dict, str)) and title:
             return format_value(title, "", lang)
-        return "; ".join(f"{k}: {format_value(v, '', lang)}" for k, v in value.items())
+        sep = "；" if lang == "zh" else "; "
+        colon = "：" if lang == "zh" else ": "
+        return sep.join(f"{k}{colon}{format_value(v, '', lang)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(format_value(v, unit, lang) for v in value)
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(format_value(v, unit, lang) for v in value)
     return str(value)
 
 
 def short(text: str, limit: int = 120) -> str:
-    """`text` cut to `limit` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut to about `limit` characters at a word boundary, with one ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not _CJK.search(cut[-1:]):
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:.，；：。") + "…"

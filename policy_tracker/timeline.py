@@ -9,7 +9,7 @@ from .catalog import Catalog, concrete_path, lookup, parse_path
 from .diff import compare
 from .errors import NotFoundError
 from .legal import proposed
-from .model import (Annotation, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
+from .model import (Annotation, Change, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
                     Snapshot, Step, Text, Timeline, Version, format_path)
 from .rules import Resolved, in_force, rules_as_of
 
@@ -44,7 +44,7 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
                    include_drafts: bool = False) -> Timeline:
     """One event per snapshot transition, in effective-date order, tracks interleaved."""
     chosen = select_tracks(policy, tracks)
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     events: list[Event] = []
     for track_id in chosen:
         track = policy.track(track_id)
@@ -59,13 +59,13 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
     return Timeline(policy.id, policy.title, chosen, kept, since, until, titles)
 
 
-def _event(snap: Snapshot, diff: Diff | None, previous: str,
-           base: tuple[str, ...] = ()) -> Event:
-    changes = diff.changes if diff else ()
+def _event(snap: Snapshot, diff: Diff | None, previous: Snapshot | None,
+           base: tuple[Snapshot, ...] = ()) -> Event:
+    names = tuple((s.meta.id, s.meta.title) for s in ((previous,) if previous else ()) + base)
     return Event(id=f"{snap.track}/{snap.meta.id}", track=snap.track, date=snap.effective,
-                 title=snap.meta.title,
-                 changes=changes if snap.meta.status.is_law else proposed(changes),
-                 snapshot=snap.meta, previous=previous, base=base, file=snap.document.name)
+                 title=snap.meta.title, changes=_changes(snap, diff),
+                 snapshot=snap.meta, previous=previous.meta.id if previous else "",
+                 base=tuple(s.meta.id for s in base), file=snap.document.name, names=names)
 
 
 def _base_events(policy: Policy, track: str, catalog: Catalog,
@@ -78,13 +78,13 @@ def _base_events(policy: Policy, track: str, catalog: Catalog,
                 law = in_force(policy.snapshots_of(track), snap.effective)
                 old = _snapshot_version(law) if law else Version("", EMPTY)
                 diff = compare(old, _snapshot_version(snap), catalog)
-                out.append(_event(snap, diff, law.meta.id if law else ""))
+                out.append(_event(snap, diff, law))
             continue
         if previous is None:
-            out.append(_event(snap, None, ""))
+            out.append(_event(snap, None, None))
         else:
             diff = compare(_snapshot_version(previous), _snapshot_version(snap), catalog)
-            out.append(_event(snap, diff, previous.meta.id))
+            out.append(_event(snap, diff, previous))
         previous = snap
     return out
 
@@ -103,7 +103,7 @@ def _regional_events(policy: Policy, track: str, catalog: Catalog,
         regional = rules_as_of(policy, day, track, include_drafts=not snap.meta.status.is_law)
         diff = compare(_version(f"{policy.id}/{spec.extends}@{day}", base),
                        _version(f"{policy.id}/{track}@{day}", regional), catalog)
-        out.append(_event(snap, diff, "", tuple(s.meta.id for s in base.snapshots)))
+        out.append(_event(snap, diff, None, base.snapshots))
     return out
 
 
@@ -117,7 +117,7 @@ def field_history(policy: Policy, path: str | Path, track: str = "national",
         if not any(isinstance(s, ItemKey) and s.key in ("*", "") for s in named):
             target = named
             break
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     steps: list[Step] = []
     seen_anywhere = False
     for snap in _law_dates(policy, track):
@@ -172,7 +172,7 @@ def _text(path: Path) -> str:
 
 def compare_tracks(policy: Policy, track_a: str, track_b: str, as_of: dt.date) -> Diff:
     """How two jurisdictions' rules differed on a date (a → b)."""
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     a = rules_as_of(policy, as_of, track_a)
     b = rules_as_of(policy, as_of, track_b)
     return compare(_version(f"{policy.id}/{track_a}@{as_of}", a),

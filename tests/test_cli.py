@@ -161,7 +161,7 @@ def test_real_process_end_to_end(run_process: Callable[..., Any], tmp_path: Path
                        "example-residence@2021-01-01", "--fail-on", "stricter")
     assert done.returncode == 1
     assert done.stdout.splitlines()[-1] == ("7 changes: 3 looser, 2 stricter, 2 neutral; "
-                                            "5 major, 2 minor")
+                                            "6 major, 1 minor")
     bad = run_process(*P, "show", "--as-of", "yesterday")
     assert (bad.returncode, bad.stderr) == (2, "error: invalid --as-of date 'yesterday' "
                                                "(expected YYYY-MM-DD)\n")

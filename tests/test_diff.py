@@ -118,5 +118,5 @@ def test_catalogue_direction_rules_drive_the_sentence() -> None:
         "Minimum paid-in capital", "最低实缴资本"), "USD", direction="higher_is_stricter")])
     change = _one(compare({"capital": 500000}, {"capital": 1000000}, catalog))
     assert change.sentence.en == "Minimum paid-in capital raised from USD 500,000 to USD 1,000,000."
-    assert change.sentence.zh == "最低实缴资本由USD 500,000提高至USD 1,000,000。"
+    assert change.sentence.zh == "最低实缴资本由50万美元提高至100万美元。"
     assert change.direction.value == "stricter"

@@ -23,9 +23,20 @@ COMPARE_TEXT = f"""\
 +++ example-residence/coastal@2020-06-01
 Eligibility
   ~ [looser, major] Maximum age raised from 60 years of age to 65 years of age. \
-(coastal-pilot, Item 3; {PILOT}:16:5)
+(Coastal Talent Pilot Notice, Item 3)
   ~ [looser, major] Minimum years (Talent) lowered from 1 year to 0 years. \
-(coastal-pilot, Item 1; {PILOT}:15:9)
+(Coastal Talent Pilot Notice, Item 1)
+2 changes: 2 looser; 2 major
+"""
+# With --paths: the path a user can paste into --only, and where the value is written.
+COMPARE_PATHS = f"""\
+--- example-residence/national@2020-06-01
++++ example-residence/coastal@2020-06-01
+Eligibility
+  ~ [looser, major] Maximum age raised from 60 years of age to 65 years of age. \
+(eligibility.max_age; Coastal Talent Pilot Notice, Item 3; {PILOT}:16:5)
+  ~ [looser, major] Minimum years (Talent) lowered from 1 year to 0 years. \
+(eligibility.routes[id=talent].min_years; Coastal Talent Pilot Notice, Item 1; {PILOT}:15:9)
 2 changes: 2 looser; 2 major
 """
 
@@ -190,6 +201,16 @@ def test_commands_in_a_subprocess(args: tuple[str, ...], golden_file: str,
     assert (done.returncode, done.stderr) == (0, "")
     # Text mode turns CRLF into LF: compare what a reader of the text stream gets.
     assert done.stdout == expected(golden_file).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_compare_with_paths_and_filters(run_cli: Callable[..., Any]) -> None:
+    base = (*SAMPLE, "compare", "--track", "coastal", "--as-of", "2020-06-01")
+    result = run_cli(*base, "--paths")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, COMPARE_PATHS, "")
+    minor = run_cli(*base, "--rule", "threshold-lowered")
+    assert minor.stdout.splitlines()[-1] == "1 change: 1 looser; 1 major"
+    bad = run_cli(*base, "--rule", "no-such-rule")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: unknown rule 'no-such-rule'; ")
 
 
 def test_compare_in_a_subprocess(run_process: Callable[..., Any]) -> None:

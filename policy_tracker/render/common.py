@@ -5,74 +5,50 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..i18n import message
-from ..model import Change, ChangeKind, Direction, Event, Severity, Source, Text
-
-WORDS = {
-    "looser": Text("looser", "放宽"), "stricter": Text("stricter", "收紧"),
-    "neutral": Text("neutral", "中性"), "unknown": Text("direction unknown", "方向未知"),
-    "major": Text("major", "重大"), "minor": Text("minor", "一般"),
-    "editorial": Text("editorial", "编辑性"),
-    "added": Text("added", "新增"), "removed": Text("removed", "删除"),
-    "modified": Text("modified", "修改"), "renamed": Text("renamed", "更名"),
-    "moved": Text("moved", "移动"), "reordered": Text("reordered", "调整顺序"),
-    "no_changes": Text("No changes.", "没有变化。"), "changes": Text("changes", "处变化"),
-    "change": Text("change", "处变化"), "accepted": Text("accepted", "已接受"),
-    "citation": Text("Citation", "依据"), "unconfirmed": Text("unconfirmed", "未经证实"),
-    "old": Text("old", "原"), "new": Text("new", "新"),
-    # Timelines and field histories.
-    "timeline": Text("Timeline", "时间线"), "history": Text("History", "沿革"),
-    "no_events": Text("No events.", "没有事件。"),
-    "event": Text("event", "个事件"), "events": Text("events", "个事件"),
-    "draft_marker": Text("DRAFT — not law", "草案——非现行法律"),
-    "announced_marker": Text("ANNOUNCED — not law", "已宣布——非现行法律"),
-    "in_force": Text("in force", "现行有效"), "superseded": Text("superseded", "已被取代"),
-    "draft": Text("draft", "草案"), "announced": Text("announced", "已宣布"),
-    "pilot": Text("pilot", "试点"), "expired": Text("expired", "已失效"),
-    "baseline": Text("First snapshot of the track: nothing to compare with.",
-                     "该适用范围的第一个版本，没有可比较的前一版本。"),
-    "compared_with": Text("Compared with", "对比"),
-    "against_base": Text("Compared with the base rules in force", "对比当时有效的基础规则"),
-    "commit": Text("commit", "提交"), "error": Text("error", "错误"),
-    "policy": Text("Policy", "政策"), "track": Text("Track", "适用范围"),
-    "tracks": Text("Tracks", "适用范围"), "status": Text("Status", "状态"),
-    "document_number": Text("Document number", "文号"), "sources": Text("Sources", "来源"),
-    "period": Text("Period", "期间"), "since": Text("from", "自"), "until": Text("to", "至"),
-    "date": Text("Date", "日期"), "value": Text("Value", "值"),
-    "snapshot": Text("Snapshot", "版本"), "absent": Text("absent", "无此项"),
-    "field": Text("Field", "字段"),
-}
+from ..i18n import message, plural
+from ..model import Change, ChangeKind, Direction, Event, Severity, Source
 
 SYMBOLS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.MODIFIED: "~",
            ChangeKind.RENAMED: ">", ChangeKind.MOVED: ">", ChangeKind.REORDERED: "^"}
 
 
 def word(key: str, lang: str) -> str:
-    """A fixed word in the report language."""
-    return WORDS[key].get(lang)
+    """A fixed word in the report language (`word.<key>` in the message catalogue)."""
+    return message(f"word.{key}", lang)
 
 
 def summary(changes: Iterable[Change], lang: str, accepted: int = 0) -> str:
     """"5 changes: 2 looser, 2 stricter, 1 neutral; 4 major, 1 editorial"."""
     items = list(changes)
+    more = message("summary.accepted", lang, count=accepted) if accepted else ""
     if not items:
-        text = word("no_changes", lang)
-        return text + (f" ({accepted} {word('accepted', lang)})" if accepted else "")
+        return word("no_changes", lang) + more
     parts = []
     for group in ([d.value for d in Direction], [s.value for s in Severity]):
         counts = [(name, sum(1 for c in items if name in (c.direction.value, c.severity.value)))
                   for name in group]
-        if lang == "zh":
-            parts.append("，".join(f"{word(n, lang)}{k}处" for n, k in counts if k))
-        else:
-            parts.append(", ".join(f"{k} {word(n, lang)}" for n, k in counts if k))
-    total = len(items)
-    if lang == "zh":
-        head = f"共{total}处变化：" + "；".join(parts)
-        return head + (f"（另有{accepted}处已接受）" if accepted else "")
-    noun = "change" if total == 1 else "changes"
-    head = f"{total} {noun}: " + "; ".join(parts)
-    return head + (f" ({accepted} accepted)" if accepted else "")
+        parts.append(message("summary.item_sep", lang).join(
+            message("summary.count", lang, count=k, name=word(n, lang)) for n, k in counts if k))
+    head = plural("summary.head", len(items), lang,
+                  parts=message("summary.group_sep", lang).join(parts))
+    return head + more
+
+
+def set_aside(changes: Iterable[Change]) -> tuple[list[Change], list[Change]]:
+    """Substantive changes, then the editorial ones (citations, wording, order) set aside."""
+    items = list(changes)
+    return ([c for c in items if c.severity is not Severity.EDITORIAL],
+            [c for c in items if c.severity is Severity.EDITORIAL])
+
+
+def editorial_line(changes: Iterable[Change], lang: str) -> str:
+    """"12 citations confirmed or refined; 2 editorial changes of wording or order" (or "")."""
+    items = [c for c in changes if c.severity is Severity.EDITORIAL]
+    citations = sum(1 for c in items if c.rule == "citation-changed")
+    parts = [plural(key, count, lang) for key, count in (
+        ("editorial.citations", citations), ("editorial.wording", len(items) - citations))
+        if count]
+    return message("editorial.sep", lang).join(parts)
 
 
 def by_area(changes: Iterable[Change], lang: str) -> list[tuple[str, list[Change]]]:
@@ -101,9 +77,10 @@ def event_context(event: Event, lang: str) -> list[str]:
     if event.error:
         lines.append(f"{word('error', lang)}{colon}{event.error}")
     elif event.base:
-        lines.append(f"{word('against_base', lang)}{colon}{', '.join(event.base)}")
+        names = word("list_sep", lang).join(event.name_of(i, lang) for i in event.base)
+        lines.append(f"{word('against_base', lang)}{colon}{names}")
     elif event.previous:
-        lines.append(f"{word('compared_with', lang)}{colon}{event.previous}")
+        lines.append(f"{word('compared_with', lang)}{colon}{event.name_of(event.previous, lang)}")
     elif event.baseline:
         lines.append(word("baseline", lang))
     return lines

@@ -12,14 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Diff, Event, RenderOptions, Timeline
 from ..reportmodel import Report
-from .common import summary
+from .common import editorial_line, set_aside, summary
 from .escape import display
 from .report_effects import effects_columns, effects_heading, effects_rows, effects_summary
 from .report_rules import rules_views
 from .report_svg import TimelineFigure, timeline_figure
 from .report_views import history_groups, legend, mark_label, overview_facts
 from .report_words import say
-from .reportkit import EventView, change_groups, event_views, other_lang, status_word
+from .reportkit import (
+    EventView,
+    change_groups,
+    event_views,
+    notes_in,
+    other_lang,
+    status_word,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -76,7 +83,7 @@ def render_report(report: Report, options: RenderOptions) -> str:
     return _page(
         "report.html.j2", lang, title=title, other_title=other if other != title else "",
         policy_id=report.policy.id, description=report.policy.description.get(lang),
-        notes=[n.get(lang) for n in report.policy.notes], overview=overview_facts(report, lang),
+        notes=list(notes_in(report.policy.notes, lang)), overview=overview_facts(report, lang),
         legend=legend(lang), events=events, history_groups=history_groups(report, lang),
         rules=rules_views(report, lang), as_of=report.as_of.isoformat(),
         rules_heading=say("rules", lang, date=report.as_of.isoformat()),
@@ -97,7 +104,10 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
 def render_diff(diff: Diff, options: RenderOptions) -> str:
     """A diff as an HTML page: the summary, then the changes grouped by area."""
     lang = options.lang
+    substantive, editorial = set_aside(diff.changes)
     return _page("diff.html.j2", lang, title=options.title or say("diff_title", lang),
-                 old=diff.old, new=diff.new, groups=change_groups(diff.changes, (), lang),
+                 old=diff.old, new=diff.new, groups=change_groups(substantive, (), lang),
+                 editorial=change_groups(editorial, (), lang),
+                 editorial_line=editorial_line(editorial, lang),
                  summary=summary(diff.changes, lang, len(diff.accepted)),
                  legend=[row for row in legend(lang) if row[0] not in ("law", "draft")])

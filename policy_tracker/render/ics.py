@@ -13,9 +13,11 @@ from urllib.parse import quote
 from ..model import Event, RenderOptions, Timeline
 from .common import (
     colon_of,
+    editorial_line,
     event_context,
     event_sources,
     first_http_url,
+    set_aside,
     status_marker,
     summary,
     with_track,
@@ -77,7 +79,10 @@ def description(event: Event, lang: str) -> str:
     lines += event_context(event, lang)
     if event.changes or not (event.baseline or event.error):
         lines.append(summary(event.changes, lang))
-    lines += [f"- {c.sentence.get(lang)}" for c in event.changes]
+    substantive, editorial = set_aside(event.changes)
+    lines += [f"- {c.sentence.get(lang)}" for c in substantive]
+    if editorial:  # counted, not listed: a calendar entry is read at a glance
+        lines.append(editorial_line(editorial, lang))
     sources = [s.title.get(lang) or s.id for s in event_sources(event)]
     if sources:
         joined = ("；" if lang == "zh" else "; ").join(sources)

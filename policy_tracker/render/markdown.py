@@ -3,40 +3,77 @@
 from __future__ import annotations
 
 from urllib.parse import quote
+import re
 
 from ..legal import status_words
+from ..i18n import message
 from ..model import Change, Diff, Event, FieldHistory, RenderOptions, Source, Timeline, format_path
 from ..text import format_value
 from .common import (
     by_area,
     colon_of,
+    editorial_line,
     event_context,
     event_sources,
     is_http_url,
     period_of,
+    set_aside,
     status_marker,
     summary,
     word,
 )
-from .escape import md
+from .escape import code_span, md
 
 
 def redline_md(change: Change, lang: str = "en") -> str:
-    """A redline as Markdown: deletions struck through, insertions in bold."""
+    """A change's redline as Markdown, in the reader's language."""
+    return segments_md(change.redline_for(lang))
+
+
+def segments_md(segments: tuple[tuple[str, str], ...]) -> str:
+    """A redline as Markdown: ~~deleted~~ **inserted**, the spaces between words kept outside
+    the markers so that neither words nor markers run together."""
     out: list[str] = []
     previous = "="
-    for op, text in change.redline_for(lang):
+    for op, text in segments:
         if op != "=" and not text.strip():
+            out.append(md(text))
             continue
-        if op == "+" and previous == "-" and not _CJK_END.search(out[-1] if out else ""):
-            out.append(" ")
-        out.append(md(text) if op == "=" else
-                   f"~~{md(text.strip())}~~" if op == "-" else f"**{md(text.strip())}**")
+        if op == "=":
+            out.append(md(text))
+        else:
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()):]
+            mark = "~~" if op == "-" else "**"
+            if op == "+" and previous == "-" and not lead and not _CJK.search(text[:1]):
+                lead = " "
+            out.append(f"{lead}{mark}{md(text.strip())}{mark}{trail}")
         previous = op
     return "".join(out).strip()
 
 
-_CJK_END = __import__("re").compile("[\u3000-\u9fff]~~$")
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+
+
+def sentence_md(change: Change, lang: str) -> str:
+    """The sentence, its label shown as a code span when the label is the path (generic
+    mode); otherwise the path follows in a code span, so it can be pasted into `--only`."""
+    sentence = change.sentence.get(lang)
+    label = change.label.get(lang)
+    if label == change.path_text and label in sentence:
+        before, _, after = sentence.partition(label)
+        return f"{md(before)}{code_span(label)}{md(after)}"
+    return f"{md(sentence)} {code_span(change.path_text)}" if change.path else md(sentence)
+
+
+def content_md(change: Change, lang: str) -> str:
+    """What a reworded text says now: its redline, or old → new when most of it changed."""
+    if change.redline_for(lang):
+        return redline_md(change, lang)
+    if change.rule == "text-edited":
+        old, new = (md(format_value(v, "", lang)) for v in (change.old, change.new))
+        return f"~~{old}~~ → **{new}**"
+    return ""
 
 
 def change_item(change: Change, options: RenderOptions) -> str:
@@ -45,30 +82,57 @@ def change_item(change: Change, options: RenderOptions) -> str:
     badge = f"**{word(change.direction.value, lang)}** · {word(change.severity.value, lang)}"
     if change.unconfirmed:
         badge += f" · _{word('unconfirmed', lang)}_"
-    line = f"- {badge}: {md(change.sentence.get(lang))}"
+    line = f"- {badge}{colon_of(lang)}{sentence_md(change, lang)}"
     if change.citation is not None:
-        line += f" ({word('citation', lang)}: {md(change.citation.label(lang))})"
-    if change.redline_for(lang):
-        line += f"\n  - {redline_md(change, lang)}"
+        line += f"{paren_open(lang)}{word('citation', lang)}{colon_of(lang)}" \
+                f"{md(change.citation.label(lang))}{paren_close(lang)}"
+    content = content_md(change, lang)
+    if content:
+        line += f"\n  - {content}"
     return line
 
 
+def paren_open(lang: str) -> str:
+    """An opening parenthesis after a word: full width in Chinese."""
+    return "（" if lang == "zh" else " ("
+
+
+def paren_close(lang: str) -> str:
+    """The closing parenthesis."""
+    return "）" if lang == "zh" else ")"
+
+
+def change_items(changes: list[Change], options: RenderOptions) -> list[str]:
+    """Substantive changes, then one line counting the editorial ones, then those."""
+    substantive, editorial = set_aside(changes)
+    lines = [change_item(c, options) for c in substantive]
+    if editorial:
+        if lines:
+            lines.append("")
+        lines += [f"_{md(editorial_line(editorial, options.lang))}_", ""]
+        lines += [change_item(c, options) for c in editorial]
+    return lines
+
+
 def render_diff(diff: Diff, options: RenderOptions) -> str:
-    """A heading, the summary, and the changes grouped by area."""
+    """A heading, the summary, the substantive changes by area, then the editorial ones."""
     lang = options.lang
-    title = options.title or ("Changes" if lang == "en" else "变化")
-    lines = [f"## {md(title)}", "", f"`{_code(diff.old)}` → `{_code(diff.new)}`", "",
-             summary(diff.changes, lang, len(diff.accepted)), ""]
-    for area, changes in by_area(diff.changes, lang):
+    title = options.title or word("changes_title", lang)
+    lines = [f"## {md(title)}", "", f"{code_span(diff.old)} → {code_span(diff.new)}", "",
+             md(summary(diff.changes, lang, len(diff.accepted))), ""]
+    substantive, editorial = set_aside(diff.changes)
+    for area, changes in by_area(substantive, lang):
         lines += [f"### {md(area)}", ""]
         lines += [change_item(c, options) for c in changes]
         lines.append("")
+    if editorial:
+        heading = message("editorial.heading", lang, count=len(editorial))
+        lines += [f"### {md(heading)}", "", md(editorial_line(editorial, lang)), ""]
+        for area, changes in by_area(editorial, lang):
+            lines += [f"#### {md(area)}", ""]
+            lines += [change_item(c, options) for c in changes]
+            lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _code(text: str) -> str:
-    from .escape import display
-    return display(text).replace("`", "'")
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
@@ -77,7 +141,7 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
     title = options.title or f"{timeline.title.get(lang)} — {word('timeline', lang)}"
     colon = colon_of(lang)
     facts = [f"{word('policy', lang)}{colon}{md(timeline.policy)}",
-             f"{word('tracks', lang)}{colon}{md(', '.join(timeline.tracks))}"]
+             f"{word('tracks', lang)}{colon}{md(word('list_sep', lang).join(timeline.tracks))}"]
     period = period_of(timeline.since, timeline.until, lang)
     if period:
         facts.append(f"{word('period', lang)}{colon}{md(period)}")
@@ -112,7 +176,7 @@ def event_section(event: Event, options: RenderOptions, track_title: str = "") -
     for paragraph in paragraphs:
         lines += [paragraph, ""]
     if event.changes:
-        lines += [change_item(c, options) for c in event.changes] + [""]
+        lines += change_items(list(event.changes), options) + [""]
     return lines
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from ..model import RenderOptions
 from ..reportmodel import Report
 from .escape import md
 from .report_effects import effects_columns, effects_heading, effects_rows, effects_summary
+from .markdown import segments_md
 from .report_rules import OutlineView, RulesView, rules_views
 from .report_views import (
     HistoryView,
@@ -14,7 +17,7 @@ from .report_views import (
     overview_facts,
 )
 from .report_words import say
-from .reportkit import ChangeView, EventView, Link, event_views, other_lang, paren
+from .reportkit import ChangeView, EventView, Link, event_views, notes_in, other_lang, paren
 
 
 def link(item: Link) -> str:
@@ -63,7 +66,7 @@ def _head(report: Report, lang: str) -> list[str]:
     if report.policy.description.get(lang):
         lines += [md(report.policy.description.get(lang)), ""]
     lines += _facts(overview_facts(report, lang), lang) + [""]
-    lines += [md(note.get(lang)) + "\n" for note in report.policy.notes]
+    lines += [md(note) + "\n" for note in notes_in(report.policy.notes, lang)]
     lines += [f"### {md(say('legend', lang))}", ""]
     lines += [f"- **{md(badge)}**{_colon(lang)}{md(meaning)}"
               for kind, badge, meaning in legend(lang) if kind not in ("law", "draft")]
@@ -103,8 +106,14 @@ def _event(event: EventView, lang: str) -> list[str]:
         lines += [f"#### {md(area)}", ""]
         lines += [_change(c, lang) for c in changes]
         lines.append("")
-    if not event.groups and not event.baseline:
+    if not event.groups and not event.baseline and not event.editorial:
         lines += [md(say("no_changes", lang)), ""]
+    if event.editorial:
+        # GitHub shows a <details> block collapsed; the Markdown inside needs blank lines.
+        lines += ["<details>", f"<summary>{html.escape(event.editorial_line)}</summary>", ""]
+        for area, changes in event.editorial:
+            lines += [f"#### {md(area)}", ""] + [_change(c, lang) for c in changes] + [""]
+        lines += ["</details>", ""]
     return lines
 
 
@@ -114,25 +123,13 @@ def _change(change: ChangeView, lang: str) -> str:
         badge += f" · _{md(say('unconfirmed', lang))}_"
     lines = [f"- {badge}{_colon(lang)}{md(change.sentence)}"]
     if change.redline:
-        lines.append(f"  - {_redline(change.redline)}")
+        lines.append(f"  - {segments_md(change.redline)}")
     elif change.old or change.new:
         values = " → ".join(md(v) for v in (change.old, change.new) if v)
         lines.append(f"  - {values}")
     if change.citation is not None:
         lines.append(f"  - {md(say('citation', lang))}{_colon(lang)}{link(change.citation)}")
     return "\n".join(lines)
-
-
-def _redline(segments: tuple[tuple[str, str], ...]) -> str:
-    """Deletions struck through, insertions in bold; the text itself escaped."""
-    out = []
-    for op, text in segments:
-        if op == "=" or not text.strip():
-            out.append(md(text) if op == "=" else "")
-        else:
-            mark = "~~" if op == "-" else "**"
-            out.append(f"{mark}{md(text.strip())}{mark} ")
-    return "".join(out).strip()
 
 
 def _history(history: HistoryView, lang: str) -> list[str]:

@@ -10,7 +10,7 @@ from ..legal import dates_words
 from ..model import Citation, Source
 from ..reportmodel import OutlineNode, Report, RulesInForce
 from .report_words import say
-from .reportkit import Link, http_url, snapshot_anchors, status_word, value_text
+from .reportkit import Link, http_url, note_in, snapshot_anchors, status_word, value_text
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,6 @@ def outline_views(nodes: Iterable[OutlineNode], numbering: _Numbering,
         ref = numbering.ref(node.citation)
         value = "" if node.is_group else value_text(node.value, node.unit, lang)
         doubt = node.unconfirmed or bool(node.citation and node.citation.unconfirmed)
-        out.append(OutlineView(node.label.get(lang), value, ref, doubt, node.note.get(lang),
+        out.append(OutlineView(node.label.get(lang), value, ref, doubt, note_in(node.note, lang),
                                outline_views(node.children, numbering, lang)))
     return tuple(out)

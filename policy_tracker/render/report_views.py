@@ -5,40 +5,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..i18n import message
+from ..i18n import message, plural
 from ..model import Event, Source, Step
 from ..reportmodel import HistorySeries, Report
 from .report_svg import StepFigure, step_figure
 from .report_words import say
-from .reportkit import Link, cite, snapshot_anchors, status_word, value_text
+from .reportkit import Link, cite, paren, snapshot_anchors, status_word, value_text
 
 
 def overview_facts(report: Report, lang: str) -> tuple[tuple[str, str], ...]:
     """Label and text of each line of the overview."""
     c, cur = report.counts, report.current
-    zh = lang == "zh"
-    sep = "，" if zh else ", "
     instruments = str(c.instruments)
     if c.proposals:
-        instruments += (f"（其中草案或预告{c.proposals}份）" if zh
-                        else f" ({c.proposals} draft or announced, not law)")
-    parts = sep.join(f"{say(d.value, lang)}{n}处" if zh else f"{n} {say(d.value, lang)}"
-                     for d, n in c.by_direction if n)
-    changes = (f"正式法规{c.changes}处" if zh else f"{c.changes} in law") + \
-        ((("：" if zh else ": ") + parts) if parts else "")
+        instruments += message("report.of_which_drafts", lang, count=c.proposals)
+    parts = message("summary.item_sep", lang).join(
+        message("summary.count", lang, count=n, name=say(d.value, lang))
+        for d, n in c.by_direction if n)
+    changes = message("report.in_law", lang, count=c.changes) + \
+        (say("colon", lang) + parts if parts else "")
     if c.proposed_changes:
-        changes += (f"；草案另提出{c.proposed_changes}处" if zh
-                    else f"; {c.proposed_changes} more proposed in drafts")
+        changes += message("report.proposed_more", lang, count=c.proposed_changes)
     current = str(cur.latest_snapshot or "—")
     if cur.latest_snapshot_id:
-        current += (f"（{say('latest_instrument', lang)}：{cur.latest_snapshot_title.get(lang)}）"
-                    if zh else f" ({say('latest_instrument', lang)}: "
-                    f"{cur.latest_snapshot_title.get(lang)})")
+        current += paren(say("latest_instrument", lang) + say("colon", lang)
+                         + cur.latest_snapshot_title.get(lang), lang)
     source = str(cur.latest_source) if cur.latest_source else say("none_recorded", lang)
-    current += (f"；{say('latest_source', lang)}：{source}" if zh
-                else f"; {say('latest_source', lang)}: {source}")
+    current += message("report.then", lang, text=say("latest_source", lang)
+                       + say("colon", lang) + source)
     return ((say("jurisdiction", lang), report.policy.jurisdiction),
-            (say("tracks", lang), sep.join(t.title.get(lang) for t in report.tracks)),
+            (say("tracks", lang), say("list_sep", lang).join(
+                t.title.get(lang) for t in report.tracks)),
             (say("period", lang), period(report, lang)),
             (say("n_instruments", lang), instruments), (say("n_changes", lang), changes),
             (say("current", lang), current))
@@ -67,12 +64,11 @@ def legend(lang: str) -> tuple[tuple[str, str, str], ...]:
 def mark_label(event: Event, number: int, track: str, lang: str) -> str:
     """What a timeline mark says to a screen reader and in its tooltip."""
     status = status_word(event.snapshot, lang)
-    count = len(event.changes)
-    changes = f"{count}处变化" if lang == "zh" else f"{count} change{'s' if count != 1 else ''}"
+    changes = plural("report.changes_count", len(event.changes), lang)
     if event.baseline:
         changes = say("starting", lang)
-    sep = "，" if lang == "zh" else ", "
-    return sep.join((f"{number}. {event.date}", track, event.title.get(lang), status, changes))
+    return message("label.item_sep", lang).join(
+        (f"{number}. {event.date}", track, event.title.get(lang), status, changes))
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..i18n import message
+from ..i18n import message, plural
 from ..legal import date_name, status_words
-from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source
+from ..model import Change, ChangeKind, Citation, Event, SnapshotMeta, Source, Text, article_in
 from ..reportmodel import Report
 from ..text import format_value
-from .common import by_area
+from .common import by_area, editorial_line, set_aside
 from .report_words import say
 
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`\\]+\Z", re.IGNORECASE)
@@ -51,6 +51,7 @@ class ChangeView:
     redline: tuple[tuple[str, str], ...]
     citation: Link | None
     unconfirmed: bool
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class EventView:
     context: str
     groups: tuple[tuple[str, tuple[ChangeView, ...]], ...]
     baseline: bool
+    editorial: tuple[tuple[str, tuple[ChangeView, ...]], ...] = ()
+    editorial_line: str = ""
 
 
 def other_lang(lang: str) -> str:
@@ -102,11 +105,35 @@ def cite(citation: Citation | None, sources: Iterable[Source], lang: str) -> Lin
     if citation is None:
         return None
     source = next((s for s in sources if s.id == citation.source), None)
-    name = (source.title.get(lang) or source.id) if source else citation.source
+    name = (source.title.get(lang) or source.id) if source else \
+        (citation.title.get(lang) or citation.source)
     text = f"{name}, {citation.article}" if citation.article else name
     if lang == "zh" and citation.article:
-        text = f"{name}，{citation.article}"
+        text = f"{name}{article_in(citation.article, lang)}"
     return Link(text, http_url(source.url) if source else "")
+
+
+def note_in(note: Text, lang: str) -> str:
+    """A note in the reader's language; "" when it is written only in the other language."""
+    return note.zh if lang == "zh" else note.get(lang)
+
+
+def notes_in(notes: Iterable[Text], lang: str) -> tuple[str, ...]:
+    """Notes in the reader's language, then one line counting those written only in English."""
+    items = list(notes)
+    shown = tuple(text for text in (note_in(n, lang) for n in items) if text)
+    missing = len(items) - len(shown)
+    return shown + ((plural("report.notes_elsewhere", missing, lang),) if missing else ())
+
+
+def names_list(names: list[str], lang: str) -> str:
+    """Names joined as a list: 、 in Chinese, where a closing "等25个部门" attaches directly."""
+    if lang != "zh":
+        return "; ".join(names)
+    out = ""
+    for name in names:
+        out += name if not out or name.startswith("等") else f"、{name}"
+    return out
 
 
 def value_text(value: object, unit: str, lang: str) -> str:
@@ -118,12 +145,15 @@ def change_view(change: Change, sources: Iterable[Source], lang: str) -> ChangeV
     """A change with its words chosen and its values formatted."""
     old = "" if change.kind is ChangeKind.ADDED else value_text(change.old, change.unit, lang)
     new = "" if change.kind is ChangeKind.REMOVED else value_text(change.new, change.unit, lang)
+    if change.rule in ("citation-changed", "authority-changed"):
+        old = new = ""  # the sentence names both sides (sources by title, never by id)
     if not (old and new) and (old or new) in change.sentence.get(lang):
         old = new = ""  # an added or removed value the sentence already quotes in full
     return ChangeView(change.direction.value, say(change.direction.value, lang),
                       say(change.severity.value, lang), change.sentence.get(lang), old, new,
-                      change.redline, cite(change.citation, sources, lang),
-                      change.unconfirmed or bool(change.citation and change.citation.unconfirmed))
+                      change.redline_for(lang), cite(change.citation, sources, lang),
+                      change.unconfirmed or bool(change.citation and change.citation.unconfirmed),
+                      change.path_text)
 
 
 def change_groups(changes: Iterable[Change], sources: Iterable[Source],
@@ -139,7 +169,8 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
     """An instrument's section: titles, facts, sources, notes, and its changes by area."""
     meta = event.snapshot
     pool = tuple(meta.sources if meta else ()) + tuple(sources)
-    groups = change_groups(event.changes, pool, lang)
+    substantive, editorial = set_aside(event.changes)
+    groups = change_groups(substantive, pool, lang)
     other = event.title.get(other_lang(lang))
     track = report.track_title(event.track).get(lang) if report else event.track
     return EventView(
@@ -148,8 +179,9 @@ def event_view(event: Event, number: int, anchor: str, sources: Iterable[Source]
         event.is_law, facts(meta, track, lang) + _version(event, report, lang),
         tuple(Link(s.title.get(lang) or s.id, http_url(s.url)) for s in (meta.sources if meta
                                                                            else ())),
-        tuple(n.get(lang) for n in (meta.notes if meta else ())),
-        context(event, report, names, lang), groups, event.baseline)
+        notes_in(meta.notes if meta else (), lang),
+        context(event, report, names, lang), groups, event.baseline,
+        change_groups(editorial, pool, lang), editorial_line(editorial, lang))
 
 
 def _version(event: Event, report: Report | None, lang: str) -> tuple[tuple[str, str], ...]:
@@ -174,8 +206,7 @@ def facts(meta: SnapshotMeta | None, track: str, lang: str) -> tuple[tuple[str, 
     if meta.document_number:
         out.append((say("document_number", lang), meta.document_number))
     if meta.issuers:
-        out.append((say("issuers", lang), ("、" if lang == "zh" else "; ").join(
-            i.get(lang) for i in meta.issuers)))
+        out.append((say("issuers", lang), names_list([i.get(lang) for i in meta.issuers], lang)))
     for key, day in meta.dates.named():
         out.append((date_name(key, lang), day.isoformat()))
     return tuple(out)

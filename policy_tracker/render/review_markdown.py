@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from ..model import FileReview, RenderOptions, Review
+from ..i18n import message, plural
 from .common import summary, word
-from .escape import display, md
-from .markdown import change_item
+from .escape import code_span, display, md
+from .markdown import change_items
 
 MARKER = "<!-- policy-tracker-review -->"
 MAX_CHARS = 60_000
 MAX_BYTES = 65_000
+_JSON = "policy-tracker review --format json"
 
 
 def _code(text: str, in_table: bool = False) -> str:
@@ -45,9 +47,7 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     lang = options.lang
     lines = []
     if item.problems:
-        heading = ("**Problems (fix before merging):**" if lang == "en"
-                   else "**问题（合并前需修正）：**")
-        lines += [heading, ""]
+        lines += [f"**{md(message('review.problems', lang))}**", ""]
         lines += [f"- {_code(p.location() or item.path)} {md(p.message)}" for p in item.problems]
         lines.append("")
     if item.note:
@@ -55,9 +55,10 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     if item.diff:
         if item.status == "renamed":
             lines += [f"{_code(item.old_path)} → {_code(item.new_path)}", ""]
-        lines += [change_item(c, options) for c in item.diff.changes]
+        lines += change_items(list(item.diff.changes), options)
     head = f"{display(item.path)}: " + (summary(item.diff.changes, lang, len(item.diff.accepted))
-                                         if item.diff else f"{len(item.problems)} problem(s)")
+                                         if item.diff else
+                                         plural("review.problem_count", len(item.problems), lang))
     body = "\n".join(lines).strip() or word("no_changes", lang)
     return f"<details><summary>{md(head)}</summary>\n\n{body}\n\n</details>\n"
 
@@ -67,15 +68,16 @@ def render_review(review: Review, options: RenderOptions) -> str:
     lang = options.lang
     changes = review.changes()
     problems = sum(len(f.problems) for f in review.files)
-    title = "Policy review" if lang == "en" else "政策变更审查"
-    head = [MARKER, f"## {title}", "",
+    more = f" · {plural('review.problem_count', problems, lang)}" if problems else ""
+    head = [MARKER, f"## {md(message('review.title', lang))}", "",
             f"{_code(review.base_ref)} ({review.base[:12]}) → {_code(review.head_ref)} "
-            f"({review.head[:12]})", "",
-            summary(changes, lang) + (f" · {problems} problem(s)" if problems else ""), ""]
+            f"({review.head[:12]})", "", md(summary(changes, lang)) + more, ""]
     if not review.files:
-        head.append("No policy files changed." if lang == "en" else "没有政策文件变化。")
+        head.append(md(message("review.no_files", lang)))
         return "\n".join(head) + "\n"
-    out = "\n".join(head + ["| file | status | changes | looser | stricter | major | problems |",
+    columns = [message(f"review.column.{name}", lang) for name in (
+        "file", "status", "changes", "looser", "stricter", "major", "problems")]
+    out = "\n".join(head + ["| " + " | ".join(columns) + " |",
                             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]) + "\n"
     rows_left_out = 0
     for item in review.files:
@@ -85,7 +87,7 @@ def render_review(review: Review, options: RenderOptions) -> str:
         else:
             out += row
     if rows_left_out:
-        out += f"\n_… and {rows_left_out} more file(s), left out to stay within GitHub's limit._\n"
+        out += f"\n_{md(plural('review.rows_left_out', rows_left_out, lang))}_\n"
     out += "\n"
     left_out = 0
     for item in review.files:
@@ -95,9 +97,7 @@ def render_review(review: Review, options: RenderOptions) -> str:
             continue
         out += section
     if left_out:
-        out += (f"_Truncated: the details of {left_out} file(s) were left out to stay within "
-                "GitHub's comment limit; run `policy-tracker review --format json` for all of "
-                "them._\n")
+        out += f"_{plural('review.truncated', left_out, lang, command=code_span(_JSON))}_\n"
     return out
 
 

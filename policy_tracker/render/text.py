@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..i18n import message
 from ..model import (
     Change,
     Diff,
@@ -19,8 +20,10 @@ from .common import (
     SYMBOLS,
     by_area,
     colon_of,
+    editorial_line,
     event_context,
     period_of,
+    set_aside,
     status_marker,
     summary,
     word,
@@ -34,30 +37,72 @@ _RESET = "\x1b[0m"
 
 def change_line(change: Change, options: RenderOptions, indent: str = "  ",
                 with_file: bool = True) -> str:
-    """One change as one line: symbol, [direction, severity], sentence, citation, position."""
+    """One change: symbol, [direction, severity], sentence, citation; with `--paths` also the
+    path and file position; then what a reworded text says now (a redline or old → new)."""
     lang = options.lang
-    tags = f"[{word(change.direction.value, lang)}, {word(change.severity.value, lang)}]"
+    tags = f"[{word(change.direction.value, lang)}{word('tag_sep', lang)}" \
+           f"{word(change.severity.value, lang)}]"
     if change.unconfirmed:
         tags += f" [{word('unconfirmed', lang)}]"
     notes = []
+    if options.paths and change.label.get(lang) != change.path_text:
+        notes.append(display(change.path_text))
     if change.citation is not None:
         notes.append(display(change.citation.label(lang)))
     pos = change.new_position or change.old_position
-    if pos is not None:
+    if options.paths and pos is not None:
         notes.append(display(str(pos) if with_file else f"{pos.line}:{pos.col}"))
-    tail = f" ({'; '.join(notes)})" if notes else ""
+    tail = f"{paren(word('note_sep', lang).join(notes), lang)}" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
+    line += "".join(f"\n{indent}    {display(text)}" for text in content_lines(change, lang))
     if options.color:
         return f"{_COLOURS[change.direction]}{line}{_RESET}"
     return line
 
 
+def content_lines(change: Change, lang: str) -> list[str]:
+    """A reworded text's content: `[-old-]{+new+}` as `git diff --word-diff` writes it, or,
+    when the edit rewrites most of the text, the old and the new text in full."""
+    line = change.redline_for(lang)
+    if line:
+        return ["".join(text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
+                        for op, text in line)]
+    if change.rule == "text-edited":
+        colon = colon_of(lang)
+        return [f"{word('old', lang)}{colon}{format_value(change.old, '', lang)}",
+                f"{word('new', lang)}{colon}{format_value(change.new, '', lang)}"]
+    return []
+
+
+def change_lines(changes: list[Change], options: RenderOptions, indent: str = "  ",
+                 with_file: bool = True) -> list[str]:
+    """Substantive changes, then one line counting the editorial ones, then those."""
+    substantive, editorial = set_aside(changes)
+    lines = [change_line(c, options, indent, with_file) for c in substantive]
+    if editorial:
+        lines.append(f"{indent}{display(editorial_line(editorial, options.lang))}")
+        lines += [change_line(c, options, indent + "  ", with_file) for c in editorial]
+    return lines
+
+
+def paren(text: str, lang: str) -> str:
+    """` (text)` after a sentence; `（text）` in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def render_diff(diff: Diff, options: RenderOptions) -> str:
-    """Changes grouped by area, then the summary line."""
+    """Substantive changes grouped by area, then the editorial ones, then the summary line."""
     lines = [f"--- {display(diff.old)}", f"+++ {display(diff.new)}"]
-    for area, changes in by_area(diff.changes, options.lang):
+    substantive, editorial = set_aside(diff.changes)
+    for area, changes in by_area(substantive, options.lang):
         lines.append(display(area))
         lines.extend(change_line(c, options) for c in changes)
+    if editorial:
+        lines.append(display(message("editorial.heading", options.lang, count=len(editorial))
+                             + colon_of(options.lang) + editorial_line(editorial, options.lang)))
+        for area, changes in by_area(editorial, options.lang):
+            lines.append(f"  {display(area)}")
+            lines.extend(change_line(c, options, "    ") for c in changes)
     lines.append(summary(diff.changes, options.lang, len(diff.accepted)))
     return "\n".join(lines) + "\n"
 
@@ -69,7 +114,7 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
     for event in timeline.events:
         lines += ["", event_heading(event, lang, timeline.track_title(event.track, lang))]
         lines += [f"  {display(line)}" for line in event_context(event, lang)]
-        lines += [change_line(c, options, with_file=False) for c in event.changes]
+        lines += change_lines(list(event.changes), options, with_file=False)
         if event.changes or not (event.baseline or event.error):
             lines.append(f"  {summary(event.changes, lang)}")
     lines += ["", _count(len(timeline.events), lang)]
@@ -79,10 +124,10 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
 def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     lang = options.lang
     title = options.title or timeline.title.get(lang)
+    tracks = word("list_sep", lang).join(timeline.track_title(t, lang) for t in timeline.tracks)
     lines = [display(f"{title} ({timeline.policy})" if lang == "en"
                      else f"{title}（{timeline.policy}）"),
-             display(f"{word('tracks', lang)}{colon_of(lang)}"
-                     f"{', '.join(timeline.track_title(t, lang) for t in timeline.tracks)}")]
+             display(f"{word('tracks', lang)}{colon_of(lang)}{tracks}")]
     period = period_of(timeline.since, timeline.until, lang)
     if period:
         lines.append(f"{word('period', lang)}{colon_of(lang)}{period}")

@@ -14,9 +14,11 @@ from typing import Any
 from ..model import Event, RenderOptions, Timeline
 from .common import (
     colon_of,
+    editorial_line,
     event_context,
     event_sources,
     is_http_url,
+    set_aside,
     status_marker,
     summary,
     with_track,
@@ -57,8 +59,11 @@ def slide_text(event: Event, lang: str) -> str:
              + event_context(event, lang)]
     if event.changes or not (event.baseline or event.error):
         parts.append(f"<p>{escape(summary(event.changes, lang))}</p>")
-    if event.changes:
-        items = "".join(f"<li>{escape(c.sentence.get(lang))}</li>" for c in event.changes)
+    substantive, editorial = set_aside(event.changes)
+    if editorial:  # counted, not listed: the slide is for what changed in substance
+        parts.append(f"<p>{escape(editorial_line(editorial, lang))}</p>")
+    if substantive:
+        items = "".join(f"<li>{escape(c.sentence.get(lang))}</li>" for c in substantive)
         parts.append(f"<ul>{items}</ul>")
     links = [f'<a href="{escape(s.url)}">{escape(s.title.get(lang) or s.id)}</a>'
              if is_http_url(s.url) else escape(s.title.get(lang) or s.id)

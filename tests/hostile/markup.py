@@ -113,7 +113,9 @@ def markdown_hazards(body: str, marker: str = "", columns: int = 0) -> list[str]
         if line.lstrip().startswith(("```", "~~~")):
             problems.append(f"line {number}: a code fence from the data")
         text = TOOL_TAGS.sub("", _without_code_spans(line))
-        for pattern, what in ((r"<[A-Za-z!/?]", "raw HTML"), (r"(?<!\\)\]\(", "a link"),
+        # A backslash-escaped `<` is text (CommonMark); an escaped backslash before it is not.
+        for pattern, what in ((r"(?:^|[^\\])(?:\\\\)*<[A-Za-z!/?]", "raw HTML"),
+                              (r"(?<!\\)\]\(", "a link"),
                               (r"(?<![\w\\])@[A-Za-z0-9]", "a mention"),
                               (r"(?<![\w\\])#[0-9]", "an issue link"),
                               (r"https?://", "an autolink")):
