@@ -33,6 +33,9 @@ class Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
         if hasattr(signal, "SIGXFSZ"):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit becomes EFBIG
+        from .output import remove_temporary_files_on_signals
+
+        remove_temporary_files_on_signals()  # SIGTERM, SIGHUP...: no temporary file left
         argv = list(args[0]) if args and args[0] is not None else sys.argv[1:]
         debug = "--debug" in argv[:2]
         try:
@@ -106,7 +109,7 @@ def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> 
     from .load import files_read
     from .output import write_atomic, write_stdout
 
-    if output and output != "-":
+    if output is not None and output != "-":  # '' is refused there: an empty path
         write_atomic(output, text, inputs + files_read())
     else:
         write_stdout(text)
@@ -137,7 +140,17 @@ def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Cal
 
 lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
                            show_default=True, help="Language of labels and sentences.")
-output_option = click.option("-o", "--output", metavar="FILE",
+
+
+def _path_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output path must name something: '' is a usage error, not the default file."""
+    if value == "":
+        raise click.BadParameter("an empty path; name a file (or '-' for standard output)",
+                                 ctx, param)
+    return value
+
+
+output_option = click.option("-o", "--output", metavar="FILE", callback=_path_given,
                              help="Write to FILE (atomically) instead of standard output.")
 
 
@@ -396,7 +409,7 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
 @click.argument("policy", required=False)
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE",
+@click.option("-o", "--output", metavar="FILE", callback=_path_given,
               help="Where to write (default report.html or report.md; '-' for stdout).")
 @click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
               help="Date of the 'rules in force' outline.")
@@ -467,6 +480,7 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
 @click.option("--config", "config_file", metavar="FILE", help="Severity overrides (YAML).")
 @click.option("--summary", "summary_file", metavar="FILE", envvar="GITHUB_STEP_SUMMARY",
+              callback=_path_given,
               help="With --format github, also append the Markdown review to FILE "
                    "(default: $GITHUB_STEP_SUMMARY).")
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
@@ -485,7 +499,7 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
                             severities)
     options = plain(lang)
     emit(render("review", fmt, review, options), output)
-    if fmt == "github" and summary_file:
+    if fmt == "github" and summary_file is not None:
         from .output import append_text
 
         append_text(summary_file, render("review", "markdown", review, options))
