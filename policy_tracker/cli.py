@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import InputError, OutputClosed, PolicyTrackerError, ValidationError
+from .visible import escape_line, escape_text, guard_line_starts
 
 if TYPE_CHECKING:
     from .model import RenderOptions
@@ -23,7 +24,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {escape_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -66,14 +67,20 @@ class Group(click.Group):
             if exc.errno == errno.EPIPE:
                 _quiet_pipe_exit()
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             _fail(f"{getattr(exc, 'filename', None) or '<io>'}: {exc.strerror or exc}",
                   EXIT_ENVIRONMENT)
         except Exception as exc:  # noqa: BLE001 - the contract: no traceback unless --debug
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
                   EXIT_ENVIRONMENT)
+
+
+def _print_traceback() -> None:
+    """The traceback of --debug, with data in it made visible like every other message."""
+    click.echo(guard_line_starts(escape_text(traceback.format_exc(), keep_newlines=True)),
+               err=True, nl=False)
 
 
 _NO_ARGS: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError",
@@ -104,11 +111,15 @@ def policies_of(ctx: click.Context) -> str | None:
     return ctx.find_root().obj.get("policies")  # type: ignore[no-any-return]
 
 
-def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> None:
-    """Write a result to a file (atomically) or to standard output."""
+def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = (),
+         commands: bool = False) -> None:
+    """Write a result to a file (atomically) or to standard output; no line starts with a
+    workflow command (`::`) unless `commands` (the `github` format)."""
     from .load import files_read
     from .output import write_atomic, write_stdout
 
+    if not commands:
+        text = guard_line_starts(text)
     if output is not None and output != "-":  # '' is refused there: an empty path
         write_atomic(output, text, inputs + files_read())
     else:
@@ -222,7 +233,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
     problems = api.check_paths(paths, policies_of(ctx))
     for problem in problems:
-        click.echo(f"{problem.location() or '<input>'}: {problem.message}", err=True)
+        click.echo(escape_line(f"{problem.location() or '<input>'}: {problem.message}"),
+                   err=True)
     if problems:
         count = len(problems)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} found", err=True)
@@ -434,9 +446,9 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
     emit(render("report", fmt, report, plain(lang)), target)
     summary = summarize(report, lang)
     if target == "-":
-        click.echo(summary, err=True)
+        click.echo(guard_line_starts(summary), err=True)
     else:
-        click.echo(f"{summary}\nwrote {target}")
+        click.echo(f"{guard_line_starts(summary)}\nwrote {escape_line(target)}")
 
 
 def _progress(quiet: bool) -> Callable[[int, int], None] | None:
@@ -462,7 +474,7 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
                                   progress=_progress(quiet), notes=notes.append)
     for note in notes:
         if not quiet:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {escape_line(note)}", err=True)
     return timeline
 
 
@@ -498,7 +510,7 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
                             severities)
     options = plain(lang)
-    emit(render("review", fmt, review, options), output)
+    emit(render("review", fmt, review, options), output, commands=fmt == "github")
     if fmt == "github" and summary_file is not None:
         from .output import append_text
 
@@ -522,13 +534,11 @@ def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
                          "diff.policy-tracker.command")
     path, old_file, _, _, new_file = args[:5]
     shown = args[7] if len(args) == 9 else path
-    from .render.escape import display
-
-    click.echo(display(f"policy-tracker diff a/{path} b/{shown}"))
+    click.echo(escape_line(f"policy-tracker diff a/{path} b/{shown}"))
     try:
         sides = [api.side_for_driver(name, shown) for name in (old_file, new_file)]
         diff = api.diff_sides(sides[0], sides[1])
         text = render("diff", "text", diff, options_for(lang))
         click.echo("\n".join(text.splitlines()[2:]))
     except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
-        click.echo(display(f"(not compared: {exc})"))
+        click.echo(escape_line(f"(not compared: {exc})"))
