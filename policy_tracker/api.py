@@ -8,16 +8,19 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 
+from . import timeline as _timeline
+from .argcheck import expect, expect_date, expect_names, expect_text
 from .catalog import Catalog
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
-from .filters import Filters, filter_diff
+from .filters import Filters
+from .filters import filter_diff as _filter_diff
 from .load import load_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
-from .timeline import build_timeline, compare_tracks, field_history
+from .model import FieldHistory, Timeline
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 __all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
@@ -27,6 +30,7 @@ DEFAULT_POLICY = "cn-permanent-residence"
 
 def parse_date(text: str, what: str = "date") -> dt.date:
     """An ISO date (`2016-01-01`) or `today`; anything else is an InputError."""
+    expect("parse_date", "text", text, str, "a string (YYYY-MM-DD or 'today')")
     if text == "today":
         return dt.date.today()
     try:
@@ -37,12 +41,15 @@ def parse_date(text: str, what: str = "date") -> dt.date:
 
 def load_policy(policy: str | None = None, policies_dir: str | None = None) -> Policy:
     """Load a policy by id (or folder path) from the policies in use, validated."""
+    expect_text("load_policy", "policy", policy, optional=True)
+    expect_text("load_policy", "policies_dir", policies_dir, optional=True)
     root = policies_root(policies_dir)
     return load_policy_folder(policy_folder(root, policy or default_policy(root)))
 
 
 def load_policies(policies_dir: str | None = None) -> tuple[Policy, ...]:
     """Every policy in use, validated."""
+    expect_text("load_policies", "policies_dir", policies_dir, optional=True)
     root = policies_root(policies_dir)
     return tuple(load_policy_folder(os.path.join(root, pid)) for pid in list_policy_ids(root))
 
@@ -59,16 +66,20 @@ def default_policy(root: str) -> str:
 
 def catalog_of(policy: Policy) -> Catalog:
     """The field catalogue of a policy."""
+    expect("catalog_of", "policy", policy, Policy, "a Policy (api.load_policy)")
     return Catalog(policy.fields)
 
 
 def version_of(snapshot: Snapshot) -> Version:
     """A snapshot as one side of a comparison."""
+    expect("version_of", "snapshot", snapshot, Snapshot, "a Snapshot")
     return Version(snapshot.document.name, snapshot.tree, ((snapshot.document, ("rules",)),))
 
 
 def version_of_resolved(resolved: Resolved, name: str = "") -> Version:
     """Resolved rules (overlays applied) as one side of a comparison."""
+    expect("version_of_resolved", "resolved", resolved, Resolved, "resolved rules (api.resolve)")
+    expect("version_of_resolved", "name", name, str, "a string")
     label = name or f"{resolved.policy.id}/{resolved.track}@{resolved.as_of}"
     return Version(label, resolved.tree,
                    tuple((s.document, ("rules",)) for s in resolved.snapshots))
@@ -77,7 +88,43 @@ def version_of_resolved(resolved: Resolved, name: str = "") -> Version:
 def resolve(policy: Policy, as_of: dt.date, track: str = "national",
             include_drafts: bool = False) -> Resolved:
     """The rules in force on a date (drafts only if asked), overlays applied."""
+    _check_policy_args("resolve", policy, track, include_drafts)
+    expect_date("resolve", "as_of", as_of)
     return rules_as_of(policy, as_of, track, include_drafts)
+
+
+def _check_policy_args(function: str, policy: object, track: object = "national",
+                       flag: object = False) -> None:
+    expect(function, "policy", policy, Policy, "a Policy (api.load_policy)")
+    expect_text(function, "track", track)
+    expect(function, "include_drafts", flag, bool, "True or False")
+
+
+def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
+                   since: dt.date | None = None, until: dt.date | None = None,
+                   include_drafts: bool = False) -> Timeline:
+    """One event per snapshot transition, in effective-date order, tracks interleaved."""
+    _check_policy_args("build_timeline", policy, "national", include_drafts)
+    names = expect_names("build_timeline", "tracks", tracks)
+    expect_date("build_timeline", "since", since, optional=True)
+    expect_date("build_timeline", "until", until, optional=True)
+    return _timeline.build_timeline(policy, names or None, since, until, include_drafts)
+
+
+def field_history(policy: Policy, path: str, track: str = "national",
+                  every_step: bool = False) -> FieldHistory:
+    """The value of one field at every snapshot of a track (only changes, unless asked)."""
+    _check_policy_args("field_history", policy, track, every_step)
+    expect_text("field_history", "path", path)
+    return _timeline.field_history(policy, path, track, every_step)
+
+
+def compare_tracks(policy: Policy, track_a: str, track_b: str, as_of: dt.date) -> Diff:
+    """How two jurisdictions' rules differed on a date (a → b)."""
+    _check_policy_args("compare_tracks", policy, track_a)
+    expect_text("compare_tracks", "track_b", track_b)
+    expect_date("compare_tracks", "as_of", as_of)
+    return _timeline.compare_tracks(policy, track_a, track_b, as_of)
 
 
 @dataclass(frozen=True)
@@ -95,6 +142,9 @@ _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-
 def open_operand(text: str, policies_dir: str | None = None, track: str = "national",
                  include_drafts: bool = False, git_dir: str | None = None) -> Side:
     """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`."""
+    expect_text("open_operand", "text", text)
+    expect_text("open_operand", "track", track)
+    expect("open_operand", "include_drafts", include_drafts, bool, "True or False")
     if os.path.exists(text):
         return side_of_file(text)
     match = _AT.match(text)
@@ -168,6 +218,8 @@ def side_for_driver(path: str, shown: str) -> Side:
 
 def load_snapshot(path: str, catalog: Catalog | None = None) -> Snapshot:
     """Load and validate one snapshot file on its own (citations are not resolved)."""
+    expect_text("load_snapshot", "path", path)
+    expect("load_snapshot", "catalog", catalog, (Catalog, type(None)), "a Catalog or None")
     return parse_snapshot(load_document(path), catalog)
 
 
@@ -227,13 +279,23 @@ def read_severity_config(path: str) -> dict[str, Severity]:
 
 def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None = None) -> Diff:
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
+    expect("diff_sides", "old", old, Side, "a Side (api.open_operand)")
+    expect("diff_sides", "new", new, Side, "a Side (api.open_operand)")
     catalog = new.catalog if not new.catalog.generic else old.catalog
     return compare(old.version, new.version, catalog, severities)
 
 
+def filter_diff(diff: Diff, filters: Filters) -> Diff:
+    """Keep the changes under `only`, drop `exclude` and accepted fingerprints (counted)."""
+    expect("filter_diff", "diff", diff, Diff, "a Diff")
+    expect("filter_diff", "filters", filters, Filters, "a Filters")
+    return _filter_diff(diff, filters)
+
+
 def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[LoadError]:
     """Every problem in the given policy folders or files (default: all policies in use)."""
-    targets = list(paths)
+    targets = list(expect_names("check_paths", "paths", paths))
+    expect_text("check_paths", "policies_dir", policies_dir, optional=True)
     if not targets:
         root = policies_root(policies_dir)
         targets = [os.path.join(root, pid) for pid in list_policy_ids(root)]

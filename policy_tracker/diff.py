@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Iterator, Mapping
 
+from .argcheck import canonical_nan, check_data, kind
 from .catalog import Catalog, text_of
 from .classify import Verdict, classify, sentence
-from .errors import DiffBudgetError
+from .errors import DiffBudgetError, UsageError
 from .model import (Annotation, Change, ChangeKind, Citation, Diff, Direction, ItemKey, Path,
                     RuleTree, Severity, Text, Version, format_path, path_to_json, scalar_text)
 from .text import is_text_value, redlines, wants_redline
@@ -51,8 +52,15 @@ Side = Version | RuleTree | Mapping[str, Any]
 def compare(old: Side, new: Side,
             catalog: Catalog | None = None,
             severities: Mapping[str, Severity] | None = None) -> Diff:
-    """Every change between two versions of the rules, classified and explained."""
-    old_v, new_v = as_version(old, "old"), as_version(new, "new")
+    """Every change between two versions of the rules, classified and explained.
+
+    Arguments are checked (`policy_tracker.argcheck`): a wrong one raises `UsageError`.
+    """
+    old_v, new_v = _checked(old, "old"), _checked(new, "new")
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise UsageError(f"compare: argument 'catalog' must be a Catalog or None, "
+                         f"not {kind(catalog)}")
+    _check_severities(severities)
     cat = catalog if catalog is not None else Catalog(generic=True)
     raw: list[_Raw] = []
     _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
@@ -63,6 +71,37 @@ def compare(old: Side, new: Side,
     changes = sorted((builder.build(r) for r in raw),
                      key=lambda c: (c.path_text, c.kind.value, c.fingerprint))
     return Diff(old_v.name, new_v.name, tuple(changes))
+
+
+def _checked(value: Any, name: str) -> Version:
+    """One side as a Version whose data has been checked: data read from files (a Version
+    naming its documents) was checked by the loader; anything else is checked here."""
+    if isinstance(value, Version):
+        if not isinstance(value.tree, RuleTree) or not isinstance(value.name, str):
+            raise UsageError(f"compare: argument {name!r} is a Version without a RuleTree "
+                             "and a name")
+        if value.documents:
+            return value
+        tree, label = value.tree, value.name
+    elif isinstance(value, RuleTree):
+        tree, label = value, name
+    elif isinstance(value, Mapping):
+        tree, label = RuleTree(value, {}), name
+    else:
+        raise UsageError(f"compare: argument {name!r} must be a Version, a RuleTree or a dict "
+                         f"of rule values, not {kind(value)}")
+    if check_data("compare", name, tree.values):
+        tree = RuleTree(canonical_nan(tree.values), tree.annotations)
+    return Version(label, tree) if not isinstance(value, Version) else \
+        Version(label, tree, value.documents)
+
+
+def _check_severities(severities: Any) -> None:
+    if severities is None:
+        return
+    if not isinstance(severities, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, Severity) for k, v in severities.items()):
+        raise UsageError("compare: argument 'severities' must map rule ids to Severity values")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -157,7 +196,7 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
     _quiet_deepdiff()
     result = DeepDiff(old, new, view="tree", ignore_order=False, ignore_private_variables=False,
                       threshold_to_diff_deeper=0, verbose_level=2, ignore_string_type_changes=False,
-                      ignore_numeric_type_changes=False)
+                      ignore_numeric_type_changes=False, ignore_nan_inequality=True)
     stats = result.get_stats()  # type: ignore[no-untyped-call]
     if stats.get("MAX DIFF LIMIT REACHED") or stats.get("MAX PASS LIMIT REACHED"):
         raise DiffBudgetError(f"the comparison reached a limit at {format_path(path) or 'the top'}"
