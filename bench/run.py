@@ -261,6 +261,39 @@ def memory_row(files: dict[str, Any]) -> Row:
     return row
 
 
+def diff_memory_rows(plan: Plan) -> list[Row]:
+    """8. Memory of a diff per change, beyond the parsed inputs, at two sizes."""
+    sizes = (5_000, 20_000) if plan.quick else (10_000, 50_000)
+    got = {}
+    for size in sizes:
+        log(f"8-diff-memory: {size:,} changed rules (RSS high-water mark) ...")
+        try:
+            got[size] = child({"scenario": "diff-memory", "changes": size})
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as exc:
+            row = Row("8-diff-memory", "diff memory per change", "B", "<= 2048 B")
+            row.ok, row.notes = False, str(exc)
+            return [row]
+    small, large = (got[s] for s in sizes)
+    per_change = Row("8-diff-memory", f"diff memory per change ({sizes[1]:,} changes)", "B",
+                     "<= 2048 B", ours=large["peak_per_change"],
+                     floor=large["inputs_per_change"], runs=1, raw=large,
+                     peak_rss_mb=large["peak_rss_mb"])
+    per_change.ratio = per_change.ours / per_change.floor
+    per_change.ok = per_change.ours <= 2048
+    per_change.notes = ("ours: RSS high-water mark of the comparison over the parsed inputs, "
+                        "per change; floor: what the two parsed files hold, per change"
+                        + ("" if large["exact_peak"] else " (peak not resettable: upper bound)"))
+    bounded = Row("8-diff-memory-growth", f"the same at {sizes[1]:,} vs {sizes[0]:,} changes",
+                  "B", "<= 1.25x", ours=large["peak_per_change"],
+                  floor=small["peak_per_change"], runs=1, raw=small)
+    bounded.ratio = bounded.ours / bounded.floor if bounded.floor else None
+    bounded.ok = bounded.ratio is not None and bounded.ratio <= 1.25
+    for row in (per_change, bounded):
+        log(f"  {row.scenario}: ours {row.ours:.0f} B, floor {row.floor:.0f} B "
+            f"({'ok' if row.ok else 'MISSED'})")
+    return [per_change, bounded]
+
+
 def scale_rows(files: dict[str, Any], seed: str) -> list[Row]:
     """7. A folder of 1,000 files over 5,000 commits: completes; working memory flat.
 
@@ -386,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
         ("1", lambda: load_rows(plan, files)), ("2", lambda: [diff_row(plan, files)]),
         ("3", lambda: timeline_rows(plan, files, args.seed)), ("5", lambda: startup_rows(plan)),
-        ("6", lambda: [memory_row(files)])]
+        ("6", lambda: [memory_row(files)]), ("8", lambda: diff_memory_rows(plan))]
     if args.scale:
         steps.append(("7", lambda: scale_rows(files, args.seed)))
     rows: list[Row] = []

@@ -420,9 +420,38 @@ def scale(params: Params) -> dict[str, Any]:
             "revisions": len(blob_ids(repo, path, rev))}
 
 
+# --- 8. memory per change of a large diff ---------------------------------------------------
+
+def diff_memory(params: Params) -> dict[str, Any]:
+    """Memory of comparing two parsed files that differ in every one of `changes` rules.
+
+    `inputs` is what the two parsed objects hold (the floor, measured here), `peak` the
+    high-water mark of the comparison over them; both per change, in bytes.
+    """
+    from policy_tracker import diff
+    from policy_tracker import load as loader
+
+    count = params["changes"]
+    texts = ["".join(f"rule{i:07d}: {i + step}\n" for i in range(count)).encode()
+             for step in (0, 1)]
+    diff.compare({"a": [[1]], "b": 1}, {"a": [[2]], "b": 2})  # warm-up: DeepDiff imported
+    gc.collect()
+    tracemalloc.start()
+    old, new = (loader.parse_document(text, f"{name}.yaml").data
+                for text, name in zip(texts, ("old", "new")))
+    inputs, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del texts
+    result = _resident(lambda: diff.compare(old, new))
+    return {"changes": count, "inputs_per_change": inputs / count,
+            "peak_per_change": result["peak"] * 2**20 / count,
+            "exact_peak": result["exact_peak"], "seconds": result["seconds"]}
+
+
 SCENARIOS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "load": load, "diff": diff, "timeline": timeline, "cache": cache, "startup": startup,
-    "memory": memory, "scale": scale, "floor-worker": floor_worker}
+    "memory": memory, "scale": scale, "floor-worker": floor_worker,
+    "diff-memory": diff_memory}
 
 
 def main() -> int:

@@ -19,8 +19,8 @@ _EXPORTS = {
             "open_operand", "parse_date", "resolve", "version_of", "check_paths",
             "build_timeline", "field_history", "compare_tracks", "build_effects"),
     "diff": ("compare",),
-    "errors": ("EnvironmentFailure", "InputError", "LoadError", "NotFoundError",
-               "PolicyTrackerError", "ValidationError"),
+    "errors": ("DiffBudgetError", "EnvironmentFailure", "InputError", "LoadError",
+               "NotFoundError", "PolicyTrackerError", "UsageError", "ValidationError"),
     "model": ("Change", "ChangeKind", "Diff", "Direction", "Policy", "RuleTree", "Severity",
               "Snapshot", "Version"),
 }

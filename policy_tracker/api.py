@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import replace
 from collections.abc import Iterable, Mapping
 
 from . import operands
+from . import timeline as _timeline
+from .argcheck import expect, expect_date, expect_names, expect_text
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, ValidationError
-from .filters import Filters, filter_diff
+from .filters import Filters
+from .filters import filter_diff as _filter_diff
 from .load import load_document
 from .model import Diff, Document, Policy, Severity, Snapshot
 from .operands import (
@@ -31,7 +35,8 @@ from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root
 from .store import load_policy as load_policy_folder
 from .effects import register_of
 from .legal import EffectsRegister, proposed
-from .timeline import build_timeline, compare_tracks, field_history, select_tracks
+from .model import FieldHistory, Timeline
+from .timeline import select_tracks
 from .validate import build_snapshot, check_schema, check_snapshot
 
 __all__ = ["Filters", "Side", "build_effects", "build_timeline", "catalog_of", "compare_tracks",
@@ -44,12 +49,49 @@ DEFAULT_POLICY = operands.DEFAULT_POLICY
 
 def load_policies(policies_dir: str | None = None) -> tuple[Policy, ...]:
     """Every policy in use, validated."""
+    expect_text("load_policies", "policies_dir", policies_dir, optional=True)
     root = policies_root(policies_dir)
     return tuple(load_policy_folder(os.path.join(root, pid)) for pid in list_policy_ids(root))
 
 
+def _check_policy_args(function: str, policy: object, track: object = "national",
+                       flag: object = False) -> None:
+    expect(function, "policy", policy, Policy, "a Policy (api.load_policy)")
+    expect_text(function, "track", track)
+    expect(function, "include_drafts", flag, bool, "True or False")
+
+
+def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
+                   since: dt.date | None = None, until: dt.date | None = None,
+                   include_drafts: bool = False) -> Timeline:
+    """One event per snapshot transition, in effective-date order, tracks interleaved."""
+    _check_policy_args("build_timeline", policy, "national", include_drafts)
+    names = expect_names("build_timeline", "tracks", tracks)
+    expect_date("build_timeline", "since", since, optional=True)
+    expect_date("build_timeline", "until", until, optional=True)
+    return _timeline.build_timeline(policy, names or None, since, until, include_drafts)
+
+
+def field_history(policy: Policy, path: str, track: str = "national",
+                  every_step: bool = False) -> FieldHistory:
+    """The value of one field at every snapshot of a track (only changes, unless asked)."""
+    _check_policy_args("field_history", policy, track, every_step)
+    expect_text("field_history", "path", path)
+    return _timeline.field_history(policy, path, track, every_step)
+
+
+def compare_tracks(policy: Policy, track_a: str, track_b: str, as_of: dt.date) -> Diff:
+    """How two jurisdictions' rules differed on a date (a → b)."""
+    _check_policy_args("compare_tracks", policy, track_a)
+    expect_text("compare_tracks", "track_b", track_b)
+    expect_date("compare_tracks", "as_of", as_of)
+    return _timeline.compare_tracks(policy, track_a, track_b, as_of)
+
+
 def load_snapshot(path: str, catalog: Catalog | None = None) -> Snapshot:
     """Load and validate one snapshot file on its own (citations are not resolved)."""
+    expect_text("load_snapshot", "path", path)
+    expect("load_snapshot", "catalog", catalog, (Catalog, type(None)), "a Catalog or None")
     return parse_snapshot(load_document(path), catalog)
 
 
@@ -109,6 +151,8 @@ def read_severity_config(path: str) -> dict[str, Severity]:
 
 def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None = None) -> Diff:
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
+    expect("diff_sides", "old", old, Side, "a Side (api.open_operand)")
+    expect("diff_sides", "new", new, Side, "a Side (api.open_operand)")
     catalog = new.catalog if not new.catalog.generic else old.catalog
     diff = compare(old.version, new.version, catalog, severities)
     if old.proposed or new.proposed:
@@ -116,9 +160,17 @@ def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None =
     return diff
 
 
+def filter_diff(diff: Diff, filters: Filters) -> Diff:
+    """Keep the changes under `only`, drop `exclude` and accepted fingerprints (counted)."""
+    expect("filter_diff", "diff", diff, Diff, "a Diff")
+    expect("filter_diff", "filters", filters, Filters, "a Filters")
+    return _filter_diff(diff, filters)
+
+
 def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[LoadError]:
     """Every problem in the given policy folders or files (default: all policies in use)."""
-    targets = list(paths)
+    targets = list(expect_names("check_paths", "paths", paths))
+    expect_text("check_paths", "policies_dir", policies_dir, optional=True)
     if not targets:
         root = policies_root(policies_dir)
         targets = [os.path.join(root, pid) for pid in list_policy_ids(root)]

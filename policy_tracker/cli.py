@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import InputError, OutputClosed, PolicyTrackerError, ValidationError
+from .visible import escape_line, escape_text, guard_line_starts
 
 if TYPE_CHECKING:
     from .model import RenderOptions
@@ -24,7 +25,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {escape_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -34,6 +35,9 @@ class Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
         if hasattr(signal, "SIGXFSZ"):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit becomes EFBIG
+        from .output import remove_temporary_files_on_signals
+
+        remove_temporary_files_on_signals()  # SIGTERM, SIGHUP...: no temporary file left
         argv = list(args[0]) if args and args[0] is not None else sys.argv[1:]
         debug = "--debug" in argv[:2]
         try:
@@ -64,14 +68,20 @@ class Group(click.Group):
             if exc.errno == errno.EPIPE:
                 _quiet_pipe_exit()
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             _fail(f"{getattr(exc, 'filename', None) or '<io>'}: {exc.strerror or exc}",
                   EXIT_ENVIRONMENT)
         except Exception as exc:  # noqa: BLE001 - the contract: no traceback unless --debug
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
                   EXIT_ENVIRONMENT)
+
+
+def _print_traceback() -> None:
+    """The traceback of --debug, with data in it made visible like every other message."""
+    click.echo(guard_line_starts(escape_text(traceback.format_exc(), keep_newlines=True)),
+               err=True, nl=False)
 
 
 _NO_ARGS: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError",
@@ -102,12 +112,16 @@ def policies_of(ctx: click.Context) -> str | None:
     return ctx.find_root().obj.get("policies")  # type: ignore[no-any-return]
 
 
-def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = ()) -> None:
-    """Write a result to a file (atomically) or to standard output."""
+def emit(text: str, output: str | None = None, inputs: tuple[str, ...] = (),
+         commands: bool = False) -> None:
+    """Write a result to a file (atomically) or to standard output; no line starts with a
+    workflow command (`::`) unless `commands` (the `github` format)."""
     from .load import files_read
     from .output import write_atomic, write_stdout
 
-    if output and output != "-":
+    if not commands:
+        text = guard_line_starts(text)
+    if output is not None and output != "-":  # '' is refused there: an empty path
         write_atomic(output, text, inputs + files_read())
     else:
         write_stdout(text)
@@ -140,7 +154,17 @@ def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Cal
 
 lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
                            show_default=True, help="Language of labels and sentences.")
-output_option = click.option("-o", "--output", metavar="FILE",
+
+
+def _path_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output path must name something: '' is a usage error, not the default file."""
+    if value == "":
+        raise click.BadParameter("an empty path; name a file (or '-' for standard output)",
+                                 ctx, param)
+    return value
+
+
+output_option = click.option("-o", "--output", metavar="FILE", callback=_path_given,
                              help="Write to FILE (atomically) instead of standard output.")
 paths_option = click.option("--paths", is_flag=True,
                             help="Show each change's path and file position (text format).")
@@ -232,7 +256,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
     problems = api.check_paths(paths, policies_of(ctx))
     for problem in problems:
-        click.echo(f"{problem.location() or '<input>'}: {problem.message}", err=True)
+        click.echo(escape_line(f"{problem.location() or '<input>'}: {problem.message}"),
+                   err=True)
     if problems:
         count = len(problems)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} found", err=True)
@@ -457,7 +482,7 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
 @click.argument("policy", required=False)
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE",
+@click.option("-o", "--output", metavar="FILE", callback=_path_given,
               help="Where to write (default report.html or report.md; '-' for stdout).")
 @click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
               help="Date of the 'rules in force' outline.")
@@ -486,9 +511,9 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
     emit(render("report", fmt, report, plain(lang)), target)
     summary = summarize(report, lang)
     if target == "-":
-        click.echo(summary, err=True)
+        click.echo(guard_line_starts(summary), err=True)
     else:
-        click.echo(f"{summary}\nwrote {target}")
+        click.echo(f"{guard_line_starts(summary)}\nwrote {escape_line(target)}")
 
 
 def _progress(quiet: bool) -> Callable[[int, int], None] | None:
@@ -514,7 +539,7 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
                                   progress=_progress(quiet), notes=notes.append)
     for note in notes:
         if not quiet:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {escape_line(note)}", err=True)
     return timeline
 
 
@@ -532,6 +557,7 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
 @click.option("--config", "config_file", metavar="FILE", help="Severity overrides (YAML).")
 @click.option("--summary", "summary_file", metavar="FILE", envvar="GITHUB_STEP_SUMMARY",
+              callback=_path_given,
               help="With --format github, also append the Markdown review to FILE "
                    "(default: $GITHUB_STEP_SUMMARY).")
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
@@ -551,8 +577,8 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     review = review_changes(repo_dir, base, head, paths,
                             filters_of(min_severity, rules, accepted=accepted), severities)
     options = plain(lang)
-    emit(render("review", fmt, review, options), output)
-    if fmt == "github" and summary_file:
+    emit(render("review", fmt, review, options), output, commands=fmt == "github")
+    if fmt == "github" and summary_file is not None:
         from .output import append_text
 
         append_text(summary_file, render("review", "markdown", review, options))
@@ -575,13 +601,11 @@ def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
                          "diff.policy-tracker.command")
     path, old_file, _, _, new_file = args[:5]
     shown = args[7] if len(args) == 9 else path
-    from .render.escape import display
-
-    click.echo(display(f"policy-tracker diff a/{path} b/{shown}"))
+    click.echo(escape_line(f"policy-tracker diff a/{path} b/{shown}"))
     try:
         sides = [api.side_for_driver(name, shown) for name in (old_file, new_file)]
         diff = api.diff_sides(sides[0], sides[1])
         text = render("diff", "text", diff, options_for(lang))
         click.echo("\n".join(text.splitlines()[2:]))
     except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
-        click.echo(display(f"(not compared: {exc})"))
+        click.echo(escape_line(f"(not compared: {exc})"))

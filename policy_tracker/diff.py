@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import json
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Iterator, Mapping
 
+from .argcheck import canonical_nan, check_data, kind
 from .catalog import Catalog, text_of
 from .classify import Verdict, citation_sentence, classify, sentence
-from .errors import DiffBudgetError
+from .errors import DiffBudgetError, UsageError
 from .i18n import message
 from .model import (Annotation, Change, ChangeKind, Citation, Diff, Direction, ItemKey, Path,
                     RuleTree, Severity, Text, Version, format_path, path_to_json, scalar_text)
@@ -53,18 +55,57 @@ Side = Version | RuleTree | Mapping[str, Any]
 def compare(old: Side, new: Side,
             catalog: Catalog | None = None,
             severities: Mapping[str, Severity] | None = None) -> Diff:
-    """Every change between two versions of the rules, classified and explained."""
-    old_v, new_v = as_version(old, "old"), as_version(new, "new")
+    """Every change between two versions of the rules, classified and explained.
+
+    Arguments are checked (`policy_tracker.argcheck`): a wrong one raises `UsageError`.
+    """
+    old_v, new_v = _checked(old, "old"), _checked(new, "new")
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise UsageError(f"compare: argument 'catalog' must be a Catalog or None, "
+                         f"not {kind(catalog)}")
+    _check_severities(severities)
     cat = catalog if catalog is not None else Catalog(generic=True)
     raw: list[_Raw] = []
     _walk(old_v.tree.values, new_v.tree.values, (), cat, raw)
     raw = _replacements(_pair_items(_expand_lists(raw, cat)), cat)
+    _within_budget(raw, ())
     changed = {r.path for r in raw}
     raw.extend(_citation_changes(old_v.tree, new_v.tree, changed))
     builder = _Builder(old_v, new_v, cat, severities or {})
     changes = sorted((builder.build(r) for r in raw),
                      key=lambda c: (c.path_text, c.kind.value, c.fingerprint))
     return Diff(old_v.name, new_v.name, tuple(changes))
+
+
+def _checked(value: Any, name: str) -> Version:
+    """One side as a Version whose data has been checked: data read from files (a Version
+    naming its documents) was checked by the loader; anything else is checked here."""
+    if isinstance(value, Version):
+        if not isinstance(value.tree, RuleTree) or not isinstance(value.name, str):
+            raise UsageError(f"compare: argument {name!r} is a Version without a RuleTree "
+                             "and a name")
+        if value.documents:
+            return value
+        tree, label = value.tree, value.name
+    elif isinstance(value, RuleTree):
+        tree, label = value, name
+    elif isinstance(value, Mapping):
+        tree, label = RuleTree(value, {}), name
+    else:
+        raise UsageError(f"compare: argument {name!r} must be a Version, a RuleTree or a dict "
+                         f"of rule values, not {kind(value)}")
+    if check_data("compare", name, tree.values):
+        tree = RuleTree(canonical_nan(tree.values), tree.annotations)
+    return Version(label, tree) if not isinstance(value, Version) else \
+        Version(label, tree, value.documents)
+
+
+def _check_severities(severities: Any) -> None:
+    if severities is None:
+        return
+    if not isinstance(severities, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, Severity) for k, v in severities.items()):
+        raise UsageError("compare: argument 'severities' must map rule ids to Severity values")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -101,27 +142,48 @@ def _walk(a: Any, b: Any, path: Path, cat: Catalog, out: list[_Raw]) -> None:
         if type(a) is list:
             _deep(a, b, path, out)
             return
-    pending_old: dict[Any, Any] = {}
-    pending_new: dict[Any, Any] = {}
+    # Keys of mappings are matched here, without DeepDiff: a change costs one small record,
+    # so memory grows with the changes at a bounded cost each.
     for key, old_value in a.items():
         if key not in b:
-            pending_old[key] = old_value
+            out.append(_Raw(ChangeKind.REMOVED, path + (key,), old_value, None))
+            if len(out) > MAX_CHANGES:
+                _within_budget(out, path)
             continue
         new_value = b[key]
         if _same(old_value, new_value):
             continue
-        if is_text_value(old_value) and is_text_value(new_value):
-            out.append(_Raw(ChangeKind.MODIFIED, path + (key,), old_value, new_value))
-        elif _container_pair(old_value, new_value):
+        if _container_pair(old_value, new_value) and not (
+                is_text_value(old_value) and is_text_value(new_value)):
             _walk(old_value, new_value, path + (key,), cat, out)
-        else:
-            pending_old[key] = old_value
-            pending_new[key] = new_value
+        else:  # a value, a change of type, or a text in two languages: one change
+            out.append(_Raw(ChangeKind.MODIFIED, path + (key,), old_value, new_value))
+            if len(out) > MAX_CHANGES:
+                _within_budget(out, path)
     for key, new_value in b.items():
         if key not in a:
-            pending_new[key] = new_value
-    if pending_old or pending_new:
-        _deep(pending_old, pending_new, path, out)
+            out.append(_Raw(ChangeKind.ADDED, path + (key,), None, new_value))
+            if len(out) > MAX_CHANGES:
+                _within_budget(out, path)
+    _within_budget(out, path)
+
+
+def _max_changes() -> int:
+    text = os.environ.get("POLICY_TRACKER_MAX_CHANGES", "")
+    return int(text) if text.isdigit() else 500_000
+
+
+MAX_CHANGES = _max_changes()
+"""The most changes one comparison may hold: each costs about 1-2 KB until it is rendered
+(bench/, scenario 8), so 500,000 is about 1 GB at most (POLICY_TRACKER_MAX_CHANGES)."""
+
+
+def _within_budget(out: list[_Raw], path: Path) -> None:
+    if len(out) > MAX_CHANGES:
+        raise DiffBudgetError(
+            f"the comparison found {len(out):,} changes by "
+            f"{format_path(path) or 'the top level'}, more than the {MAX_CHANGES:,} it may hold "
+            "(about 2 KB each); compare smaller parts or raise POLICY_TRACKER_MAX_CHANGES")
 
 
 def _keyed(a: list[Any], b: list[Any], path: Path, cat: Catalog,
@@ -157,13 +219,19 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
     from deepdiff import DeepDiff  # only here: importing it costs ~0.2 s at start-up
 
     _quiet_deepdiff()
+    # DeepDiff counts its own steps, a few per change: a coarse stop that keeps its memory
+    # bounded; the exact count of changes is checked on what it reports.
+    budget = 4 * max(MAX_CHANGES - len(out), 0) + 1000
     result = DeepDiff(old, new, view="tree", ignore_order=False, ignore_private_variables=False,
                       threshold_to_diff_deeper=0, verbose_level=2, ignore_string_type_changes=False,
-                      ignore_numeric_type_changes=False)
+                      ignore_numeric_type_changes=False, ignore_nan_inequality=True,
+                      max_diffs=budget)
     stats = result.get_stats()  # type: ignore[no-untyped-call]
     if stats.get("MAX DIFF LIMIT REACHED") or stats.get("MAX PASS LIMIT REACHED"):
-        raise DiffBudgetError(f"the comparison reached a limit at {format_path(path) or 'the top'}"
-                              "; refusing to report a partial diff")
+        raise DiffBudgetError(
+            f"the comparison reached a limit at {format_path(path) or 'the top level'} "
+            f"({stats.get('DIFF COUNT', '?')} differences counted, {len(out):,} changes found "
+            f"before; at most {MAX_CHANGES:,} allowed); refusing to report a partial diff")
     for report, levels in result.items():
         kind = _DEEPDIFF_KINDS.get(report)
         if kind is None:
@@ -174,6 +242,7 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
             old_value = None if kind is ChangeKind.ADDED else level.t1
             new_value = None if kind is ChangeKind.REMOVED else level.t2
             out.append(_Raw(kind, path + rel, old_value, new_value))
+    _within_budget(out, path)
 
 
 def _expand_lists(raw: list[_Raw], cat: Catalog) -> list[_Raw]:

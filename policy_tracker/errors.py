@@ -32,6 +32,12 @@ class InputError(PolicyTrackerError):
     """Bad input or usage: exit status 2."""
 
 
+class UsageError(InputError, TypeError, ValueError):
+    """A function of the Python API was called with a wrong argument (its message names the
+    function and the argument). Also a TypeError and a ValueError, so code that catches those
+    keeps working."""
+
+
 class LoadError(InputError):
     """A file or blob is not acceptable YAML for this tool."""
 

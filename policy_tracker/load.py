@@ -21,6 +21,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from .errors import EnvironmentFailure, LoadError
 from .model import MARK_SHIFT, Document, SourceMap
+from .visible import INVISIBLE_CLASS
 
 MAX_BYTES = int(os.environ.get("POLICY_TRACKER_MAX_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 100
@@ -410,8 +411,7 @@ def load_document(path: str) -> Document:
     return parse_document(read_bytes(path), path)
 
 
-_INVISIBLE = re.compile("[\x80-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
-                        "\ufeff]")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")  # one policy: policy_tracker.visible
 
 
 def dump_yaml(data: Any) -> str:

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from .argcheck import expect, expect_date, expect_text
 from .catalog import Catalog
 from .errors import InputError, NotFoundError, ValidationError
 from .load import load_document
@@ -25,6 +26,7 @@ DEFAULT_POLICY = "cn-permanent-residence"
 
 def parse_date(text: str, what: str = "date") -> dt.date:
     """An ISO date (`2016-01-01`) or `today`; anything else is an InputError."""
+    expect("parse_date", "text", text, str, "a string (YYYY-MM-DD or 'today')")
     if text == "today":
         return dt.date.today()
     try:
@@ -35,6 +37,8 @@ def parse_date(text: str, what: str = "date") -> dt.date:
 
 def load_policy(policy: str | None = None, policies_dir: str | None = None) -> Policy:
     """Load a policy by id (or folder path) from the policies in use, validated."""
+    expect_text("load_policy", "policy", policy, optional=True)
+    expect_text("load_policy", "policies_dir", policies_dir, optional=True)
     root = policies_root(policies_dir)
     return load_policy_folder(policy_folder(root, policy or default_policy(root)))
 
@@ -51,16 +55,20 @@ def default_policy(root: str) -> str:
 
 def catalog_of(policy: Policy) -> Catalog:
     """The field catalogue of a policy."""
+    expect("catalog_of", "policy", policy, Policy, "a Policy (api.load_policy)")
     return Catalog.of(policy)
 
 
 def version_of(snapshot: Snapshot) -> Version:
     """A snapshot as one side of a comparison."""
+    expect("version_of", "snapshot", snapshot, Snapshot, "a Snapshot")
     return Version(snapshot.document.name, snapshot.tree, ((snapshot.document, ("rules",)),))
 
 
 def version_of_resolved(resolved: Resolved, name: str = "") -> Version:
     """Resolved rules (overlays applied) as one side of a comparison."""
+    expect("version_of_resolved", "resolved", resolved, Resolved, "resolved rules (api.resolve)")
+    expect("version_of_resolved", "name", name, str, "a string")
     label = name or f"{resolved.policy.id}/{resolved.track}@{resolved.as_of}"
     return Version(label, resolved.tree,
                    tuple((s.document, ("rules",)) for s in resolved.snapshots))
@@ -69,6 +77,10 @@ def version_of_resolved(resolved: Resolved, name: str = "") -> Version:
 def resolve(policy: Policy, as_of: dt.date, track: str = "national",
             include_drafts: bool = False) -> Resolved:
     """The rules in force on a date (drafts only if asked), overlays applied."""
+    expect("resolve", "policy", policy, Policy, "a Policy (api.load_policy)")
+    expect_text("resolve", "track", track)
+    expect("resolve", "include_drafts", include_drafts, bool, "True or False")
+    expect_date("resolve", "as_of", as_of)
     return rules_as_of(policy, as_of, track, include_drafts)
 
 
@@ -89,6 +101,9 @@ _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-
 def open_operand(text: str, policies_dir: str | None = None, track: str = "national",
                  include_drafts: bool = False, git_dir: str | None = None) -> Side:
     """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`."""
+    expect_text("open_operand", "text", text)
+    expect_text("open_operand", "track", track)
+    expect("open_operand", "include_drafts", include_drafts, bool, "True or False")
     if os.path.exists(text):
         return side_of_file(text)
     match = _AT.match(text)

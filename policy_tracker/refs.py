@@ -21,6 +21,7 @@ from typing import IO
 
 from .errors import BadRefError, InputError
 from .model import ChangeKind, FileChange
+from .visible import INVISIBLE_CLASS
 
 POLICY_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_REF_LENGTH = 256
@@ -172,7 +173,7 @@ def is_policy_file(path: str) -> bool:
     return path.lower().endswith(POLICY_SUFFIXES)
 
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_INVISIBLE = re.compile(f"[\t\n{INVISIBLE_CLASS}]")
 
 
 def escape_path(path: str) -> str:
@@ -182,7 +183,12 @@ def escape_path(path: str) -> str:
     except UnicodeEncodeError:  # a surrogate that no undecodable byte produces
         raw = path.encode("utf-8", "backslashreplace")
     text = raw.decode("utf-8", "backslashreplace")
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _INVISIBLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # What git is asked, always the same way. Users' environments may switch pathspec magic off

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -30,6 +29,7 @@ from .report_outline import build_outline
 from .reportmodel import Counts, Currency, HistorySeries, PolicyMeta, Report, RulesInForce
 from .rules import rules_as_of
 from .timeline import build_timeline, field_history, select_tracks
+from .visible import escape_text
 
 __all__ = ["build_report", "summarize"]
 
@@ -260,8 +260,7 @@ def summarize(report: Report, lang: str) -> str:
 
 def _printable(text: str) -> str:
     """Control, format (bidi, zero-width) and surrogate characters from data, made visible."""
-    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
-                   else f"\\u{ord(ch):04x}" for ch in text)
+    return escape_text(text)
 
 
 def _summary(report: Report, lang: str) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
-from .errors import NotFoundError
+from .errors import InputError, NotFoundError
 from .model import Annotation, Citation, ItemKey, Path, Policy, RuleTree, Snapshot, scalar_text
 
 WRAPPER_KEYS = ("value",) + ANNOTATION_KEYS
@@ -130,6 +130,9 @@ def rules_as_of(policy: Policy, as_of: dt.date, track: str = "national",
     chain: list[str] = []
     current: str = track
     while current:
+        if current in chain:  # a policy built without `load_policy` may have a cycle
+            raise InputError(f"tracks extend each other in a cycle: "
+                             f"{' -> '.join([*chain, current])}", policy.id)
         spec = policy.track(current)
         if spec is None:
             known = ", ".join(t.id for t in policy.tracks)

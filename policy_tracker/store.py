@@ -95,6 +95,8 @@ def check_policy(folder: str) -> Checked:
         return Checked(None, tuple(schema_errors))
     head = build_policy(head_doc)
     problems.extend(_check_head(head, head_doc, folder))
+    cycles = extends_cycles(head, head_doc)
+    problems.extend(cycles)
     catalog = Catalog.of(head)
     known_sources = {s.id for s in head.sources}
     snapshots: list[Snapshot] = []
@@ -118,9 +120,11 @@ def check_policy(folder: str) -> Checked:
             snapshots.append(snap)
     snapshots.sort(key=lambda s: (s.effective, s.meta.id))
     policy = build_policy(head_doc, tuple(snapshots))
-    problems.extend(_check_across(policy, catalog))
+    problems.extend(same_dates(policy))
+    if not cycles:  # resolving overlays needs a chain of tracks that ends
+        problems.extend(_check_across(policy, catalog))
     problems.extend(_check_effects(policy, head_doc))
-    return Checked(policy, tuple(problems))
+    return Checked(policy if not cycles else None, tuple(problems))
 
 
 def _check_head(head: Policy, doc: Document, folder: str) -> list[LoadError]:
@@ -139,6 +143,48 @@ def _check_head(head: Policy, doc: Document, folder: str) -> list[LoadError]:
         if os.path.isdir(os.path.join(folder, entry)) and entry not in ids:
             found.append(LoadError(f"folder {entry!r} is not a track declared in policy.yaml; "
                                    f"tracks: {', '.join(ids)}", os.path.join(folder, entry)))
+    return found
+
+
+def extends_cycles(head: Policy, doc: Document) -> list[LoadError]:
+    """Tracks whose `extends` chain comes back to itself, each cycle reported once at the
+    `extends` that closes it (the last one met walking from the first track of the cycle)."""
+    found: list[LoadError] = []
+    index = {t.id: i for i, t in enumerate(head.tracks)}
+    reported: set[str] = set()
+    for start in head.tracks:
+        chain: list[str] = []
+        current = start.id
+        while current in index and current not in chain and current not in reported:
+            chain.append(current)
+            current = head.tracks[index[current]].extends
+        if current not in chain:
+            continue
+        cycle = chain[chain.index(current):]
+        reported.update(cycle)
+        closing = cycle[-1]
+        loop = " -> ".join([*cycle, current])
+        found.append(LoadError(f"track {closing!r} extends {current!r}, which makes a cycle "
+                               f"({loop}); a chain of tracks must end at a base track",
+                               doc.name, *_pos(doc, ("tracks", index[closing], "extends"))))
+    return found
+
+
+def same_dates(policy: Policy) -> list[LoadError]:
+    """Two snapshots of one track effective on the same day: which applies would be a guess."""
+    found: list[LoadError] = []
+    for track in policy.tracks:
+        first: dict[object, Snapshot] = {}
+        for snap in policy.snapshots_of(track.id):
+            other = first.setdefault(snap.effective, snap)
+            if other is snap:
+                continue
+            line, col = _pos(other.document, ("snapshot", "dates", "effective"))
+            found.append(LoadError(
+                f"effective date {snap.effective} is also that of {other.meta.id!r} "
+                f"({other.document.name}:{line}:{col}) in track {track.id!r}; one track has "
+                "one snapshot per day", snap.document.name,
+                *_pos(snap.document, ("snapshot", "dates", "effective"))))
     return found
 
 

@@ -142,7 +142,7 @@ def _law_dates(policy: Policy, track: str) -> list[Snapshot]:
     """Law snapshots of the track and of the tracks it extends, by date."""
     spec = policy.track(track)
     chain = []
-    while spec is not None:
+    while spec is not None and spec.id not in chain:
         chain.append(spec.id)
         spec = policy.track(spec.extends) if spec.extends else None
     snaps = [s for s in policy.snapshots if s.track in chain and s.meta.status.is_law]

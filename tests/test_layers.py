@@ -8,7 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "policy_tracker"
 
 LAYERS = {
-    "errors": 0, "i18n": 0, "model": 1, "catalog": 2, "text": 2, "refs": 2, "reportmodel": 3,
+    "errors": 0, "i18n": 0, "visible": 0, "argcheck": 1, "model": 1, "catalog": 2, "text": 2,
+    "refs": 2, "reportmodel": 3,
     "rules": 3, "classify": 3, "validate": 4, "load": 4, "diff": 4, "cache": 4,
     "legal": 2, "effects": 4,
     "store": 5, "filters": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,

@@ -22,6 +22,8 @@ MUTATIONS = {
                                 "sources: [act-7]",
                                 "unknown source 'act-7'; declare it in policy.yaml sources",
                                 "13:13"),
+    "extends-cycle": ("policy.yaml", "extends: national", "extends: coastal",
+                      "track 'coastal' extends 'coastal', which makes a cycle", "17:14"),
     "file-name-date": ("national/2015-06-01-amendment.yaml", "effective: 2015-06-01",
                        "effective: 2015-06-02",
                        "file name date 2015-06-01 differs from the effective date 2015-06-02",

@@ -40,6 +40,16 @@ def renderer(fmt: str, kind: str) -> Callable[..., str]:
     return found
 
 
+# How each format writes the first colon of a line that would start with `::` (a workflow
+# command in a CI log): an HTML character reference, a Markdown backslash escape (both read as
+# the colon), else the `\x3a` of the escaping policy. `github` writes commands on purpose.
+_COLON = {"html": "&#58;", "markdown": "\\:", "github": ""}
+
+
 def render(kind: str, fmt: str, value: Any, options: Any) -> str:
     """Render `value` (a Diff, Timeline, …) in format `fmt`."""
-    return renderer(fmt, kind)(value, options)
+    from ..visible import guard_line_starts
+
+    text = renderer(fmt, kind)(value, options)
+    colon = _COLON.get(fmt, "\\x3a")
+    return guard_line_starts(text, colon) if colon else text

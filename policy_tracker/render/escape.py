@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
-                        "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+from ..visible import escape_text
+
 # What GitHub-flavoured Markdown would read as markup inside a line: emphasis and
 # strikethrough, links and images, code, raw HTML, table cells, backslash escapes.
 _MD_INLINE = re.compile(r"([\\`*\[\]<>|~])")
@@ -23,16 +23,10 @@ _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}(?=[.)]))")
 _MD_MENTION = re.compile(r"([@#])(?=[\w-])")
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def display(text: str, keep_newlines: bool = False) -> str:
-    """Make control, bidirectional, zero-width characters and lone surrogates visible."""
-    if keep_newlines:
-        return "\n".join(_INVISIBLE.sub(_escape_char, line) for line in text.split("\n"))
-    return _INVISIBLE.sub(_escape_char, text.replace("\n", " ").replace("\t", " "))
+    """Make control, bidirectional, zero-width characters and lone surrogates visible (the
+    policy of `policy_tracker.visible`)."""
+    return escape_text(text, keep_newlines)
 
 
 def md(text: str) -> str:

@@ -8,6 +8,7 @@ at 75 octets without splitting a UTF-8 character.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from ..model import Event, RenderOptions, Timeline
@@ -97,16 +98,25 @@ def text_value(text: str) -> str:
             .replace("\n", "\\n"))
 
 
+_COMMAND_AHEAD = re.compile(r"\s*::")
+
+
 def fold(line: str) -> str:
-    """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character, and
+    never where the continuation would start with `::` (a workflow command in a CI log)."""
     parts: list[str] = []
-    chunk, size = "", 0
-    for ch in line:
-        octets = len(ch.encode("utf-8", "surrogatepass"))
+    start, size, index = 0, 0, 0
+    while index < len(line):
+        octets = len(line[index].encode("utf-8", "surrogatepass"))
         if size + octets > LINE_OCTETS:
-            parts.append(chunk)
-            chunk, size = " ", 1  # the continuation's leading space counts towards the 75
-        chunk += ch
+            cut = index
+            while cut - 1 > start and _COMMAND_AHEAD.match(line, cut):
+                cut -= 1
+            parts.append(line[start:cut])
+            # The continuation's leading space counts towards the 75.
+            start, size, index = cut, 1, cut
+            continue
         size += octets
-    parts.append(chunk)
-    return "\r\n".join(parts) + "\r\n"
+        index += 1
+    parts.append(line[start:])
+    return "\r\n ".join(parts) + "\r\n"

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from ..model import Diff, FieldHistory, RenderOptions, Review, Timeline
-
-
-_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
-                        "\ufeff\ud800-\udfff]")
+from ..visible import escape_json
 
 
 def escape_invisible(text: str) -> str:
     """JSON text with invisible and bidirectional characters written as \\u escapes (they only
     occur inside strings, where the escape means the same character)."""
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_json(text)
 
 
 def dumps(data: Any) -> str:

@@ -1,14 +1,16 @@
 """TimelineJS 3 JSON: one slide per event, eras for the periods each law was in force.
 
-TimelineJS inserts headlines and texts as HTML, so every piece of data is HTML-escaped here
-and links are written only for http(s) sources.
+TimelineJS inserts headlines and texts as HTML, so every piece of data is made visible (the
+one escaping policy: bidirectional and zero-width characters shown as escapes, which
+TimelineJS would otherwise render) and HTML-escaped here, and links are written only for
+http(s) sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 from ..model import Event, RenderOptions, Timeline
@@ -24,7 +26,13 @@ from .common import (
     with_track,
     word,
 )
+from .escape import display
 from .json import dumps
+
+
+def escape(text: str) -> str:
+    """Data as inert, visible HTML text."""
+    return _html_escape(display(text))
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +33,9 @@ GIT_TIME_LIMIT = 8.0
 PYCACHE = Path(tempfile.gettempdir()) / f"policy-tracker-hostile-pycache-{os.getuid()}"
 BACKENDS = ("auto", "pure")
 POSITIONED = re.compile(r"^error: .+:\d+:\d+: ")
-# C0 (but tab and newline), DEL, C1, zero-width and bidirectional controls, BOM: never raw
-# on a terminal.
-RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
-                         "\u2060-\u2064\u2066-\u2069\ufeff]")
+# Never raw on a terminal: Unicode's control (but tab and newline), format (bidirectional,
+# zero-width, U+061C, tags...), line and paragraph separator and surrogate characters.
+RAW_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -194,4 +194,5 @@ def sentinels(*roots: Path) -> list[Path]:
 
 def raw_controls(text: str) -> set[str]:
     """The control, zero-width and bidirectional characters in `text` (CRLF line ends aside)."""
-    return {f"U+{ord(ch):04X}" for ch in RAW_CONTROL.findall(text.replace("\r\n", "\n"))}
+    return {f"U+{ord(ch):04X}" for ch in text.replace("\r\n", "\n")
+            if ch not in "\t\n" and unicodedata.category(ch) in RAW_CATEGORIES}

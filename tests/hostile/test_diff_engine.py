@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -84,8 +85,8 @@ def test_a_diff_budget_that_would_truncate_raises_instead(limited_deepdiff: None
     from policy_tracker.diff import compare
     from policy_tracker.errors import DiffBudgetError
 
-    with pytest.raises(DiffBudgetError, match="partial"):
-        compare({"a": 1, "b": 2, "c": 3}, {"a": 2, "b": 3, "c": 4})
+    with pytest.raises(DiffBudgetError, match="partial"):  # positional lists go to DeepDiff
+        compare({"a": [[1], [2], [3]]}, {"a": [[2], [3], [4]]})
 
 
 # The same budget in a real process: DeepDiff is patched before the CLI starts.
@@ -104,8 +105,8 @@ main()
 
 
 def _budget_run(command: Callable[..., Run], workdir: Path, outdir: Path) -> Run:
-    write(workdir / "old.yaml", "a: 1\nb: 2\nc: 3\n")
-    write(workdir / "new.yaml", "a: 2\nb: 3\nc: 4\n")
+    write(workdir / "old.yaml", "a: [[1], [2], [3]]\n")
+    write(workdir / "new.yaml", "a: [[2], [3], [4]]\n")
     before = tree_state(workdir)
     run = command([sys.executable, "-c", LIMITED_CLI, "diff", "old.yaml", "new.yaml",
                    "--exit-code", "-o", str(outdir / "diff.txt")], cwd=workdir)
@@ -128,3 +129,31 @@ def test_a_diff_budget_reached_in_the_cli_is_one_error_line(
         command: Callable[..., Run], workdir: Path, outdir: Path) -> None:
     run = _budget_run(command, workdir, outdir)
     assert_error(run, 3, message="partial")
+
+
+# --- a budget of changes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", ["mapping", "keyed-items", "positional"])
+def test_more_changes_than_the_budget_is_one_error_line_with_the_numbers(
+        shape: str, tool: Tool, workdir: Path, outdir: Path) -> None:
+    if shape == "mapping":
+        old = "".join(f"r{i}: {i}\n" for i in range(300))
+        new = "".join(f"r{i}: {i + 1}\n" for i in range(300))
+    elif shape == "keyed-items":
+        old = "rules:\n" + "".join(f"  - {{id: r{i}, v: {i}}}\n" for i in range(300))
+        new = "rules:\n" + "".join(f"  - {{id: r{i}, v: {i + 1}}}\n" for i in range(300))
+    else:
+        old = "rows:\n" + "".join(f"  - [{i}]\n" for i in range(300))
+        new = "rows:\n" + "".join(f"  - [{i + 1}]\n" for i in range(300))
+    write(workdir / "old.yaml", old)
+    write(workdir / "new.yaml", new)
+    before = tree_state(workdir)
+    env = {"POLICY_TRACKER_MAX_CHANGES": "100"}
+    run = tool("diff", "old.yaml", "new.yaml", "-o", str(outdir / "diff.txt"), cwd=workdir,
+               env=env)
+    line = assert_error(run, 3, message=r"\b100\b")
+    assert re.search(r"\b(101|1\d\d|[2-9]\d\d)\b", line), line  # what was found, in numbers
+    assert tree_state(workdir) == before and list(outdir.iterdir()) == []
+    within = tool("diff", "old.yaml", "new.yaml", cwd=workdir, env={
+        "POLICY_TRACKER_MAX_CHANGES": "300"})
+    assert_ok(within)

@@ -123,7 +123,8 @@ HOSTILE = [HTML_PAYLOAD, MARKDOWN_PAYLOAD, TERMINAL_PAYLOAD, "=cmd|' /C calc'!A0
            "@SUM(A1)", "\t=1", "\r=1", "-", "", " ", "a\nb", "a\r\nb", "<!--", "]]>",
            "{{7*7}}", "{% raw %}", "`", "```", "|", "\\", '"', "'", "\u202e", "\u2066",
            "\u200b", "\x85", "\u2028", "\x1b[31m", "\x07", "\x00", "__class__", "__init__",
-           "javascript:alert(1)", "https://example.org/<b>", "政策", "1", "true", "null"]
+           "javascript:alert(1)", "https://example.org/<b>", "政策", "1", "true", "null",
+           "\u061c", "\xad", "\U000e0041", "\n::error::PWNED", "::warning file=x::", "\r ::"]
 texts = st.lists(st.one_of(st.sampled_from(HOSTILE),
                            st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)),
                  max_size=3).map("".join)
@@ -214,6 +215,14 @@ def _html_problems(html: str, allowed: set[tuple[str, str]]) -> list[str]:
     return problems
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _no_commands(text: str) -> None:
+    """No line a CI log would run as a workflow command (`::` after white space)."""
+    assert [line for line in _LINE_BREAK.split(text) if line.strip().startswith("::")] == []
+
+
 def _check_json(text: str, expected: dict[str, Any]) -> None:
     assert json.loads(text) == json.loads(json.dumps(expected))
 
@@ -242,6 +251,8 @@ def test_diff_renderers_read_back(a: dict[str, Any], b: dict[str, Any], old_name
     assert set(formats_for("diff")) >= {"json", "csv", "html", "markdown", "text"}
     _check_json(render("diff", "json", diff, options), diff.to_dict())
     _check_csv(render("diff", "csv", diff, options), len(diff.changes))
+    for fmt in ("json", "csv", "html", "markdown", "text"):
+        _no_commands(render("diff", fmt, diff, options))
     assert _html_problems(render("diff", "html", diff, options), _vocabulary()) == []
     _check_markdown(render("diff", "markdown", diff, options))
     _check_text(render("diff", "text", diff, options))
@@ -305,6 +316,7 @@ def _check_timelinejs(text: str) -> None:
         for key in ("headline", "text"):
             html = slide.get("text", {}).get(key, "")
             assert _html_problems(html, TIMELINE_TAGS) == [], html
+            assert raw_controls(html) == set(), html  # TimelineJS renders what it decodes
 
 
 @RENDER
@@ -322,4 +334,6 @@ def test_timeline_renderers_read_back(timeline: Timeline) -> None:
     _check_timelinejs(render("timeline", "timelinejs", timeline, options))
     assert _html_problems(render("timeline", "html", timeline, options), _vocabulary()) == []
     _check_text(render("timeline", "text", timeline, options))
+    for fmt in formats_for("timeline"):
+        _no_commands(render("timeline", fmt, timeline, options))
     assert raw_controls(render("timeline", "markdown", timeline, options)) <= {"U+2060"}

@@ -12,7 +12,7 @@ import pytest
 from gitrepo import commit, git, init_repo
 
 from .builders import write
-from .harness import SAMPLE, Run, assert_error, assert_finished, assert_ok, tree_state
+from .harness import SAMPLE, Run, assert_error, assert_finished, tree_state
 
 Tool = Callable[..., Run]
 ACT = "example-residence/national/2010-01-01-act.yaml"
@@ -78,24 +78,7 @@ def test_an_output_path_that_is_an_input_is_refused(args: tuple[str, ...], victi
     assert Path(filled(victim)).exists()
 
 
-# --- links and folders at the output path -----------------------------------------------------
-
-def test_a_symlink_at_the_output_path_is_replaced_not_followed(tool: Tool,
-                                                               workdir: Path) -> None:
-    write(workdir / "old.yaml", "a: 1\n")
-    write(workdir / "new.yaml", "a: 2\n")
-    victim = write(workdir / "victim.txt", b"do not touch\n")
-    (workdir / "report.txt").symlink_to("victim.txt")
-    (workdir / "dangling.txt").symlink_to("nowhere/at/all.txt")
-    for target in ("report.txt", "dangling.txt"):
-        run = tool("diff", "old.yaml", "new.yaml", "-o", target, cwd=workdir)
-        assert_ok(run)
-        assert not (workdir / target).is_symlink()
-        assert (workdir / target).read_text("utf-8").startswith("--- old.yaml\n")
-    assert victim.read_bytes() == b"do not touch\n"
-    assert not (workdir / "nowhere").exists()
-    assert _temp_files(workdir) == []
-
+# --- folders at the output path (links: test_output_targets.py) ------------------------------
 
 @pytest.mark.parametrize("target", ["afile/out.txt", "missing/out.txt", "folder"],
                          ids=["folder-is-a-file", "missing-folder", "output-is-a-folder"])
