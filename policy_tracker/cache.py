@@ -169,7 +169,7 @@ class Store:
         db = self._open()
         if db is None:
             return
-        payload = zlib.compress(data, 1)
+        payload = zlib.compress(data, 6)
         if len(payload) > MAX_ENTRY or len(data) > MAX_ENTRY:
             return
         try:

@@ -64,8 +64,10 @@ def iter_git_events(repo_dir: str, path: str, rev_range: str | None = None,
     catalogs = _Catalogs(repo_dir, parse_range(rev_range).new if rev_range else "HEAD")
     steps = _Steps(repo_dir, catalogs, DiffCache.default(enabled=use_cache), chain, ranged)
     try:
+        # Parsed documents are not cached here: once a revision's summary and comparison are,
+        # its document is never needed again (a new commit costs one parse of its parent).
         for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
-                                                        use_cache, notes, steps.wanted)):
+                                                        False, notes, steps.wanted)):
             yield steps.event(revision, order, chain or revision.path)
     finally:
         steps.diffs.close()

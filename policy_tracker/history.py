@@ -264,8 +264,9 @@ def _range(repo: Repo, rev: RevRange) -> tuple[str, list[str]]:
 MAX_RENAMES = 1000
 
 
-def _renamed_from(git_dir: str, record: LogRecord, path: str, notes: Notes | None) -> str | None:
-    """The path `path` was renamed from in `record`, the commit that added it; None if none.
+def _renamed_from(git_dir: str, record: LogRecord, path: str,
+                  notes: Notes | None) -> Entry | None:
+    """The rename (an `R` entry) that made `path` in `record`, the commit that added it.
 
     A rename is what `git diff-tree -M` pairs in that one commit: the old path deleted there
     and the new one at least 50% similar. A copy (the old path kept) is never followed, so a
@@ -273,9 +274,9 @@ def _renamed_from(git_dir: str, record: LogRecord, path: str, notes: Notes | Non
     """
     out = run_git(git_dir, "diff-tree", *DIFF_OPTIONS, record.parent, record.commit)
     entries = raw_entries(out)
-    for status, old, new, *_ in entries:
-        if status == "R" and new == path and is_policy_file(old):
-            return old
+    for entry in entries:
+        if entry[0] == "R" and entry[2] == path and is_policy_file(entry[1]):
+            return entry
     gone = sorted(escape_path(e[1]) for e in entries if e[0] == "D" and is_policy_file(e[1]))
     if gone and notes:
         notes(f"history of {escape_path(path)} starts at {record.commit[:12]}, where it was "
@@ -289,19 +290,23 @@ class _Follow:
 
     def __init__(self, git_dir: str, path: str, notes: Notes | None) -> None:
         self.git_dir, self.path, self.notes = git_dir, path, notes
-        self.source: str | None = None
+        self.rename: tuple[str, Entry] | None = None
 
     def __call__(self, record: LogRecord) -> bool:
         if not record.parent or not any(e[0] == "A" for e in record.entries):
             return False
-        self.source = _renamed_from(self.git_dir, record, self.path, self.notes)
-        return self.source is not None
+        found = _renamed_from(self.git_dir, record, self.path, self.notes)
+        self.rename = (record.commit, found) if found else None
+        return found is not None
 
 
 def _history(git_dir: str, new: str, excluded: list[str], rel: str, folder: bool,
-             shallow: frozenset[str], notes: Notes | None, where: str) -> list[Spool]:
-    """The logs of `rel` and of the paths it was renamed from, oldest first."""
+             shallow: frozenset[str], notes: Notes | None,
+             where: str) -> tuple[list[Spool], dict[str, Entry]]:
+    """The logs of `rel` and of the paths it was renamed from, oldest first, and the
+    rename entry of each commit that renamed it (its log says only "added")."""
     spools: list[Spool] = []
+    renames: dict[str, Entry] = {}
     upper, current = new, rel
     try:
         for _ in range(MAX_RENAMES):
@@ -309,15 +314,17 @@ def _history(git_dir: str, new: str, excluded: list[str], rel: str, folder: bool
             spool = read_log(git_dir, log_args(upper, excluded, current), folder, shallow,
                              where, follow)
             spools.append(spool)
-            if follow is None or follow.source is None or spool.cut_at \
+            if follow is None or follow.rename is None or spool.cut_at \
                     or spool.oldest is None:
                 break
-            upper, current = spool.oldest.parent, follow.source
+            commit, entry = follow.rename
+            renames[commit] = entry
+            upper, current = spool.oldest.parent, entry[1]
     except BaseException:
         for spool in spools:
             spool.close()
         raise
-    return spools[::-1]
+    return spools[::-1], renames
 
 
 def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
@@ -342,8 +349,8 @@ def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
         tip = _lookup(repo, new, rel) if rel else None
         folder = tip.type == "tree" if tip is not None else not is_policy_file(rel)
         git_dir, shallow = str(repo.git_dir), _shallow_commits(repo)
-    spools = _history(git_dir, new, excluded, rel, folder, shallow, None if folder else notes,
-                      escape_path(repo_dir))
+    spools, renames = _history(git_dir, new, excluded, rel, folder, shallow,
+                               None if folder else notes, escape_path(repo_dir))
     try:
         cut = next((s.cut_at for s in spools if s.cut_at), "")
         if cut:
@@ -354,14 +361,14 @@ def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
             raise NotFoundError(f"no such file or folder in the history of {rev.new}",
                                 escape_path(rel))
         with DocumentCache.default(enabled=use_cache) as cache, BlobReader(git_dir) as reader:
-            yield from _walk(reader, spools, cache, progress, wanted, total, folder)
+            yield from _walk(reader, spools, renames, cache, progress, wanted, total, folder)
     finally:
         for spool in spools:
             spool.close()
 
 
-def _walk(reader: BlobReader, spools: list[Spool], cache: DocumentCache,
-          progress: Progress | None, wanted: Wanted | None, total: int,
+def _walk(reader: BlobReader, spools: list[Spool], renames: dict[str, Entry],
+          cache: DocumentCache, progress: Progress | None, wanted: Wanted | None, total: int,
           folder: bool) -> Iterator[Revision]:
     done = 0
     if progress:
@@ -369,7 +376,8 @@ def _walk(reader: BlobReader, spools: list[Spool], cache: DocumentCache,
     seen: set[str] = set()
     for spool in spools:
         for record in spool.oldest_first():
-            for entry in sorted(record.entries, key=lambda e: e[2]):
+            entries = (renames[record.commit],) if record.commit in renames else record.entries
+            for entry in sorted(entries, key=lambda e: e[2]):
                 chain = entry[2] if folder else ""
                 first = chain not in seen
                 seen.add(chain)
