@@ -11,6 +11,7 @@ so reading never writes to the repository, not even into its object store.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -26,14 +27,11 @@ from .refs import GIT_ENV, LOG_OPTIONS, Entry, escape_path, policy_change, raw_e
 
 # Commit id and parents, then committer date, author date and subject, each a -z field.
 LOG_FORMAT = LOG_OPTIONS[-1]
-NO_TRANSPORT = "policy-tracker-reads-only"
-"""`GIT_ALLOW_PROTOCOL` value naming no real transport: a partial clone cannot fetch."""
 
 
 def git_environment() -> dict[str, str]:
     """The environment of every git process we start."""
-    return dict(os.environ, **GIT_ENV, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0",
-                GIT_ALLOW_PROTOCOL=NO_TRANSPORT)
+    return dict(os.environ, **GIT_ENV, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
 
 
 def _popen(args: Sequence[str], **kwargs: object) -> subprocess.Popen[bytes]:
@@ -199,6 +197,7 @@ class BlobReader:
     def __init__(self, git_dir: str) -> None:
         self.git_dir = git_dir
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+        self.errors_seen = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -220,8 +219,7 @@ class BlobReader:
             raise self._fault(blob, name) from None
         parts = header.split()
         if len(parts) == 2 and parts[1] == b"missing":
-            raise GitError(f"blob {blob} is missing from the repository: "
-                           f"{PARTIAL_CLONE_FIX}", name)
+            raise self._missing(blob, name)
         if len(parts) != 3 or parts[0] != blob.encode("ascii") or not parts[2].isdigit():
             raise self._fault(blob, name)
         size = int(parts[2])
@@ -236,6 +234,31 @@ class BlobReader:
                             name)
         return data[:-1]
 
+    def _missing(self, blob: str, name: str) -> GitError:
+        """git says "missing" for an object it cannot find and for one it cannot inflate
+        (it says why on its standard error): tell the three cases apart."""
+        if os.fstat(self.errors.fileno()).st_size > self.errors_seen:
+            self.errors_seen = os.fstat(self.errors.fileno()).st_size
+            return GitError(f"cannot read object {blob} ({_last_line(self.errors)}): the "
+                            "repository is damaged; run git fsck", name)
+        if self._partial_clone():
+            return GitError(f"blob {blob} is not in this partial clone: {PARTIAL_CLONE_FIX}",
+                            name)
+        return GitError(f"blob {blob} is missing from the repository: it is damaged; run "
+                        "git fsck", name)
+
+    def _partial_clone(self) -> bool:
+        """Whether the repository is a partial clone (it has promisor packs)."""
+        common = self.git_dir
+        with contextlib.suppress(OSError):
+            with open(os.path.join(self.git_dir, "commondir"), encoding="utf-8") as handle:
+                common = os.path.join(self.git_dir, handle.read().strip())
+        try:
+            names = os.listdir(os.path.join(common, "objects", "pack"))
+        except OSError:
+            return False
+        return any(name.endswith(".promisor") for name in names)
+
     def _skip(self, count: int, blob: str, name: str) -> None:
         assert self.proc is not None and self.proc.stdout is not None
         while count > 0:  # drain in chunks: the pipe is shared by every later read
@@ -247,8 +270,12 @@ class BlobReader:
     def _fault(self, blob: str, name: str) -> GitError:
         """git stopped answering: the object cannot be read (corrupt, or git died)."""
         self.close()
-        return GitError(f"cannot read object {blob} from the repository ({_last_line(self.errors)})"
-                        "; the repository may be damaged: run git fsck", name)
+        why = _last_line(self.errors)
+        if "promisor" in why or self._partial_clone():
+            return GitError(f"blob {blob} is not in this partial clone ({why}): "
+                            f"{PARTIAL_CLONE_FIX}", name)
+        return GitError(f"cannot read object {blob} from the repository ({why}); the "
+                        "repository may be damaged: run git fsck", name)
 
     def close(self) -> None:
         """Stop git (it ends when its input closes) and release the pipes."""

@@ -99,6 +99,7 @@ def open_repo(path: str = ".") -> Iterator[Repo]:
         raise NotFoundError("no such folder", where) from None
     except git.exc.InvalidGitRepositoryError:
         raise GitError("not inside a git repository", where) from None
+    repo.git.update_environment(**GIT_ENV)  # GitPython's own cat-file processes too
     try:
         # A cheap first command, so a missing git or a refused repository fails here, clearly.
         repo.git.rev_parse("--git-dir", env=GIT_ENV)

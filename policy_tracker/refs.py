@@ -185,8 +185,11 @@ def escape_path(path: str) -> str:
 # What git is asked, always the same way. Users' environments may switch pathspec magic off
 # or globbing on; ours is always literal. No --follow (it follows copies too: renames are
 # followed by `history` itself); the log is spooled and read backwards.
+# GIT_ALLOW_PROTOCOL names no real transport: a partial clone cannot fetch what it lacks
+# (a lazy fetch would write to the repository), so a missing blob is reported instead.
 GIT_ENV = {"GIT_LITERAL_PATHSPECS": "0", "GIT_GLOB_PATHSPECS": "0",
-           "GIT_NOGLOB_PATHSPECS": "0", "GIT_ICASE_PATHSPECS": "0"}
+           "GIT_NOGLOB_PATHSPECS": "0", "GIT_ICASE_PATHSPECS": "0",
+           "GIT_ALLOW_PROTOCOL": "policy-tracker-reads-only"}
 LOG_OPTIONS = ("-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--root",
                "--diff-merges=first-parent", "--no-color", "--no-show-signature",
                "--no-relative", "--format=%H %P%x00%cI%x00%aI%x00%s")
