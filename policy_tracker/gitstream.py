@@ -250,9 +250,9 @@ class BlobReader:
     def _partial_clone(self) -> bool:
         """Whether the repository is a partial clone (it has promisor packs)."""
         common = self.git_dir
-        with contextlib.suppress(OSError):
-            with open(os.path.join(self.git_dir, "commondir"), encoding="utf-8") as handle:
-                common = os.path.join(self.git_dir, handle.read().strip())
+        with contextlib.suppress(OSError), \
+                open(os.path.join(self.git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.join(self.git_dir, handle.read().strip())
         try:
             names = os.listdir(os.path.join(common, "objects", "pack"))
         except OSError:
