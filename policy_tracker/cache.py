@@ -337,7 +337,9 @@ class DiffCache:
         """Whether a usable entry exists (kept for the `get` that usually follows)."""
         value = self.get_json(*parts)
         if value is not None:
-            self._seen = {parts: value}
+            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
+                self._seen.clear()
+            self._seen[parts] = value
         return value is not None
 
     def get(self, *parts: str) -> tuple[Change, ...] | None:

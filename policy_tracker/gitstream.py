@@ -209,11 +209,24 @@ class BlobReader:
 
     def read(self, blob: str, name: str, limit: int) -> bytes:
         """The bytes of `blob` (shown as `name` in errors); LoadError when over `limit`."""
+        self.ask([blob])
+        return self.answer(blob, name, limit)
+
+    def ask(self, blobs: Sequence[str]) -> None:
+        """Request blobs; `answer` each of them, in the same order, before asking again."""
         proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         try:
-            proc.stdin.write(blob.encode("ascii") + b"\n")
+            proc.stdin.write("".join(f"{blob}\n" for blob in blobs).encode("ascii"))
             proc.stdin.flush()
+        except (OSError, ValueError):
+            raise self._fault(blobs[0] if blobs else "", "") from None
+
+    def answer(self, blob: str, name: str, limit: int) -> bytes:
+        """The bytes of the next blob asked for, `blob`; LoadError when over `limit`."""
+        proc = self._start()
+        assert proc.stdout is not None
+        try:
             header = proc.stdout.readline()
         except (OSError, ValueError):
             raise self._fault(blob, name) from None

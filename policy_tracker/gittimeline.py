@@ -94,16 +94,27 @@ class _Steps:
             return _Side(ABSENT, None, self.catalogs.get(path), False), NO_BLOB
         return found
 
-    def wanted(self, commit: str, path: str, blob: str) -> bool:
+    def wanted(self, commit: str, path: str, blob: str,
+               parent: tuple[str, str, str] | None = None) -> bool:
         """Whether a blob must be read: not when its summary and its comparison with the
-        previous revision are both in the cache (it is read later if a comparison needs it)."""
+        previous revision (or, for a file's first one, with its parent's version) are both
+        in the cache (it is read later if a comparison needs it)."""
         if not self.diffs.has("meta", blob):
             return True
-        previous = self._previous(self.chain or path, path)
+        previous = self.last.get(self.chain or path)
+        if previous is None and parent is not None:
+            previous = (self._parent_side(*parent, self.catalogs.get(parent[1])), parent[2])
+        elif previous is None:
+            previous = self._previous(self.chain or path, path)
         if previous is None:
             return False
         name = f"{commit[:12]}:{path}"
         return not self.diffs.has(*self._key(previous, (name, blob), self.catalogs.get(path)))
+
+    def _parent_side(self, commit: str, path: str, blob: str, catalog: Catalog) -> _Side:
+        """A parent's version not read yet: read only if a comparison needs it."""
+        name = f"{commit[:12]}:{path}"
+        return _Side(name, None, catalog, False, _Loader(self.repo_dir, commit, path, name))
 
     @staticmethod
     def _key(previous: tuple[_Side, str], current: tuple[str, str],
@@ -114,13 +125,16 @@ class _Steps:
         """The revision's side and summary, from its document or (when skipped) the cache."""
         name = f"{revision.commit[:12]}:{revision.path}"
         if revision.skipped:
-            head = self.diffs.get_json("meta", revision.blob)
-            meta = build_meta(Document(name, {"snapshot": head}), ()) if head else None
+            # A one-item list: [null] (not a snapshot) is an entry, unlike a missing one.
+            found = self.diffs.get_json("meta", revision.blob)
+            head = found[0] if isinstance(found, list) and len(found) == 1 else None
+            meta = build_meta(Document(name, {"snapshot": head}), ()) \
+                if isinstance(head, dict) else None
             loader = _Loader(self.repo_dir, revision.commit, revision.path, name)
             return _Side(name, None, catalog, meta is not None, loader), meta
         side, meta = _side(revision, catalog)
         data = side.document.data if side.document else None
-        self.diffs.put_json(data.get("snapshot") if meta and isinstance(data, dict) else None,
+        self.diffs.put_json([data.get("snapshot") if meta and isinstance(data, dict) else None],
                             "meta", revision.blob)
         return side, meta
 
@@ -137,6 +151,11 @@ class _Steps:
                               revision.parent_path, revision.parent_blob,
                               revision.parent_document)
             previous = (_side(parent, self.catalogs.get(revision.parent_path))[0],
+                        revision.parent_blob)
+        elif previous is None and revision.parent and revision.skipped:
+            previous = (self._parent_side(revision.parent, revision.parent_path,
+                                          revision.parent_blob,
+                                          self.catalogs.get(revision.parent_path)),
                         revision.parent_blob)
         elif previous is None and not revision.parent:
             previous = self._previous(chain, revision.path)

@@ -51,8 +51,9 @@ __all__ = ["BlobReader", "changed_files", "check_ref", "iter_revisions", "load_b
            "tree_files"]
 
 Progress = Callable[[int, int], None]
-Wanted = Callable[[str, str, str], bool]
-"""`wanted(commit, path, blob)`: False to skip reading a blob the caller has no use for."""
+Wanted = Callable[[str, str, str, "tuple[str, str, str] | None"], bool]
+"""`wanted(commit, path, blob, parent)`: False to skip reading a blob the caller has no use
+for; `parent` is (commit, path, blob) of the file's state before its first revision."""
 Notes = Callable[[str], None]
 
 SHALLOW_FIX = "fetch more history, e.g. fetch-depth: 0 or git fetch --unshallow"
@@ -190,52 +191,98 @@ def resolve_commit(repo: Repo, ref: str) -> str:
     return str(obj.hexsha)
 
 
-def load_blob(reader: BlobReader, mode: str, blob: str, name: str,
-               cache: DocumentCache) -> Document:
-    """Parse the blob behind a tree entry; links and submodules are refused, never read."""
+def _refuse_mode(mode: str, name: str) -> LoadError | None:
+    """Links and submodules are refused, never read."""
     if mode == "120000":
-        raise LoadError("a symbolic link (git mode 120000): links are not followed", name)
+        return LoadError("a symbolic link (git mode 120000): links are not followed", name)
     if mode == "160000":
-        raise LoadError("a submodule (git mode 160000), not a file", name)
+        return LoadError("a submodule (git mode 160000), not a file", name)
     if mode not in _REGULAR:
-        raise LoadError(f"not a regular file (git mode {mode})", name)
-    cached = cache.get(blob, name)
-    if cached is not None:
-        return cached
-    document = parse_document(reader.read(blob, name, MAX_BYTES), name)
-    cache.put(blob, document)
+        return LoadError(f"not a regular file (git mode {mode})", name)
+    return None
+
+
+def load_blob(reader: BlobReader, mode: str, blob: str, name: str,
+              cache: DocumentCache) -> Document:
+    """Parse the blob behind a tree entry; links and submodules are refused, never read."""
+    ((document, error),) = _load_all(reader, [(mode, blob, name)], cache)
+    if error is not None:
+        raise error
+    assert document is not None
     return document
 
 
-def _try_load(reader: BlobReader, mode: str, blob: str, name: str,
-              cache: DocumentCache) -> tuple[Document | None, LoadError | None]:
-    try:
-        return load_blob(reader, mode, blob, name, cache), None
-    except LoadError as exc:
-        return None, exc
+Job = tuple[str, str, str]
+"""A blob to load: its mode, its id and its name in messages."""
+Loaded = tuple[Document | None, LoadError | None]
+_ASKED_AT_ONCE = 1000  # 41 bytes a request: never more than a pipe holds, so no deadlock
 
 
-def _revision(reader: BlobReader, record: LogRecord, entry: Entry, cache: DocumentCache,
-              wanted: Wanted | None, first: bool) -> Revision:
-    """One revision; a file that cannot be loaded becomes `error`, a deleted one has neither,
-    one the caller does not want read is `skipped`. The first revision of a file that existed
-    before it (the start of a range, or a rename) carries that earlier state as `parent_*`."""
-    status, old_path, path, mode, old_blob, blob = entry
-    when: dict[str, Any] = dict(commit=record.commit, committed=record.committed_at(),
-                authored=record.authored_at(), subject=record.subject, path=path)
-    before: dict[str, Any] = {}
-    if first and record.parent and not is_null(old_blob):
-        name = f"{record.parent[:12]}:{escape_path(old_path)}"
-        document, error = _try_load(reader, "100644", old_blob, name, cache)
-        before = dict(parent=record.parent, parent_path=old_path, parent_blob=old_blob,
-                      parent_document=document, parent_error=error)
-    if status == "D":
-        return Revision(**when, blob="", document=None, **before)
-    if not before and wanted is not None and not wanted(record.commit, path, blob):
-        return Revision(**when, blob=blob, document=None, skipped=True)
-    document, error = _try_load(reader, mode, blob, f"{record.commit[:12]}:{escape_path(path)}",
-                                cache)
-    return Revision(**when, blob=blob, document=document, error=error, **before)
+def _load_all(reader: BlobReader, jobs: list[Job], cache: DocumentCache) -> list[Loaded]:
+    """Each job's document or load error; the blobs not in the cache are asked of git all at
+    once (git inflates the next while the first is parsed), then parsed in order."""
+    out: list[Loaded] = [(None, None)] * len(jobs)
+    asked: list[int] = []
+    for i, (mode, blob, name) in enumerate(jobs):
+        refused = _refuse_mode(mode, name)
+        cached = cache.get(blob, name) if refused is None else None
+        if refused is not None or cached is not None:
+            out[i] = (cached, refused)
+        else:
+            asked.append(i)
+    for start in range(0, len(asked), _ASKED_AT_ONCE):
+        chunk = asked[start:start + _ASKED_AT_ONCE]
+        reader.ask([jobs[i][1] for i in chunk])
+        for i in chunk:
+            _, blob, name = jobs[i]
+            try:
+                document = parse_document(reader.answer(blob, name, MAX_BYTES), name)
+            except LoadError as exc:
+                out[i] = (None, exc)
+                continue
+            cache.put(blob, document)
+            out[i] = (document, None)
+    return out
+
+
+def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry, bool]],
+               cache: DocumentCache, wanted: Wanted | None) -> list[Revision]:
+    """The revisions of one commit (each entry with whether it is its file's first).
+
+    A file that cannot be loaded becomes `error`, a deleted one has neither, one the caller
+    does not want read is `skipped`. The first revision of a file that existed before it
+    (the start of a range, or a rename) carries that earlier state as `parent_*` (its
+    document read only when the revision itself is, or is a deletion)."""
+    when: dict[str, Any] = {"commit": record.commit, "committed": record.committed_at(),
+                            "authored": record.authored_at(), "subject": record.subject}
+    plans: list[tuple[dict[str, Any], int, int]] = []
+    jobs: list[Job] = []
+    for (status, old_path, path, mode, old_blob, blob), first in entries:
+        fields: dict[str, Any] = {**when, "path": path, "blob": "" if status == "D" else blob,
+                                  "document": None}
+        parent = (record.parent, old_path, old_blob) \
+            if first and record.parent and not is_null(old_blob) else None
+        if parent is not None:
+            fields.update(parent=record.parent, parent_path=old_path, parent_blob=old_blob)
+        read = status != "D" and (wanted is None or wanted(record.commit, path, blob, parent))
+        fields["skipped"] = status != "D" and not read
+        own = parent_job = -1
+        if parent is not None and (read or status == "D"):
+            parent_job = len(jobs)
+            jobs.append(("100644", old_blob, f"{record.parent[:12]}:{escape_path(old_path)}"))
+        if read:
+            own = len(jobs)
+            jobs.append((mode, blob, f"{record.commit[:12]}:{escape_path(path)}"))
+        plans.append((fields, own, parent_job))
+    loaded = _load_all(reader, jobs, cache)
+    out = []
+    for fields, own, parent_job in plans:
+        if own >= 0:
+            fields["document"], fields["error"] = loaded[own]
+        if parent_job >= 0:
+            fields["parent_document"], fields["parent_error"] = loaded[parent_job]
+        out.append(Revision(**fields))
+    return out
 
 
 def _lookup(repo: Repo, commit_id: str, rel: str) -> Any | None:
@@ -378,11 +425,12 @@ def _walk(reader: BlobReader, spools: list[Spool], renames: dict[str, Entry],
     for spool in spools:
         for record in spool.oldest_first():
             entries = (renames[record.commit],) if record.commit in renames else record.entries
+            marked = []
             for entry in sorted(entries, key=lambda e: e[2]):
                 chain = entry[2] if folder else ""
-                first = chain not in seen
+                marked.append((entry, chain not in seen))
                 seen.add(chain)
-                revision = _revision(reader, record, entry, cache, wanted, first)
+            for revision in _revisions(reader, record, marked, cache, wanted):
                 done += 1
                 if progress:
                     progress(done, total)
