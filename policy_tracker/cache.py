@@ -1,11 +1,19 @@
-"""A content-addressed cache of parsed documents, so a history is parsed once per blob.
+"""The cache of parsed documents and of comparisons, so a history is parsed and compared once.
 
-An entry is keyed by the git blob id (the sha of the exact bytes) and by `LOADER_VERSION`,
-and holds `{"data": ..., "marks": SourceMap.flatten(data)}` as JSON, which reads back far
-faster than YAML parses; the marks are decoded only when a position is first looked up.
-Only documents that parsed are stored. The cache is an
-optimisation: it may be deleted at any time, unreadable or corrupt entries are ignored (and
-rewritten), and a failure to write one never fails a run.
+Two SQLite databases in the cache directory (created 0700): `documents.sqlite3` (the parse of
+each blob: its data and the flat marks of `SourceMap.flatten`) and `comparisons.sqlite3` (the
+changes between two blobs under one catalogue, and each snapshot's summary). Every entry is
+self-checking: its row names the inputs it was made from (the blob ids and every other part of
+the key) and the format version of the code that made it, and carries a SHA-256 digest of
+kind, key, inputs, version and payload; the payload is zlib-compressed JSON, read with a size
+cap and decompressed with a cap. An entry that fails any check is ignored, counted (`stats`,
+shown by `--debug`) and rewritten; a database that is not a regular file or not a database
+is replaced. The cache is an optimisation: it may be deleted at any time and a failure to read
+or write it never fails a run.
+
+Trust: an entry can only stand in for the work its row names. Whoever can write the cache
+directory can still make a blob seem to say something else (the digest detects damage, not
+forgery): `--no-cache` is for runs whose cache comes from storage others can write.
 """
 
 from __future__ import annotations
@@ -16,21 +24,40 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import sqlite3
+import stat
+import zlib
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .model import Change, Document, SourceMap, change_from_dict
 
 LOADER_VERSION = "1"
 """Bump whenever `load.parse_document` could return something else for the same bytes."""
+DIFF_VERSION = "1"
+"""Bump whenever `diff.compare` could explain the same two versions differently."""
+FORMAT_VERSION = "2"
+"""The layout of the databases and entries."""
 
 CACHE_ENV = "POLICY_TRACKER_CACHE_DIR"
+MAX_ENTRY = 64 * 1024 * 1024
+"""No entry is read (compressed) or inflated (decompressed) beyond this many bytes."""
 _BLOB = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
-_DECODER = json.JSONDecoder()
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# NaN and Infinity are not JSON: an entry holding them is damaged (or forged), never data.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 _DATA_KEY = '{"data":'
 _MARKS_KEY = ',"marks":'
+_BATCH = 2000
+
+stats: Counter[str] = Counter()
+"""Entries ignored and failures, by reason, since the process started (shown by --debug)."""
 
 
 def default_cache_dir() -> str:
@@ -50,53 +77,194 @@ def _loader_key() -> str:
     return f"v{LOADER_VERSION}-{backend}"
 
 
-@dataclass(frozen=True)
+def _digest(kind: str, key: str, inputs: str, version: str, payload: bytes) -> bytes:
+    head = "\x1f".join((kind, key, inputs, version)).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(head + b"\x1e" + payload).digest()
+
+
+class Store:
+    """One SQLite file of self-checking entries; opened on first use, never raising."""
+
+    def __init__(self, directory: str, name: str, version: str, enabled: bool = True) -> None:
+        self.directory, self.path = directory, os.path.join(directory, name)
+        self.version, self.enabled = version, enabled
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._db is not None or not self.enabled:
+            return self._db
+        try:
+            self._db = self._connect()
+        except (OSError, sqlite3.Error):
+            stats["database unusable"] += 1
+            self.enabled = False
+        return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        if not os.path.isdir(self.directory):
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            os.chmod(self.directory, 0o700)
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            stats["database not a regular file (replaced)"] += 1
+            os.unlink(self.path)  # a link, FIFO or device is never opened
+        try:
+            return self._prepare(sqlite3.connect(self.path, timeout=2, isolation_level=None))
+        except sqlite3.DatabaseError:  # not a database ("file is not a database"): start again
+            stats["database damaged (replaced)"] += 1
+            os.unlink(self.path)
+            return self._prepare(sqlite3.connect(self.path, timeout=2, isolation_level=None))
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT "
+                       "NULL, inputs TEXT NOT NULL, version TEXT NOT NULL, digest BLOB NOT "
+                       "NULL, payload BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def get(self, kind: str, key: str, inputs: str) -> bytes | None:
+        """The payload of an entry that passes every check, else None."""
+        db = self._open()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT inputs, version, digest, CASE WHEN length(payload) <= ? "
+                             "THEN payload END FROM entries WHERE kind = ? AND key = ?",
+                             (MAX_ENTRY, kind, key)).fetchone()
+        except sqlite3.Error:
+            stats["database unreadable"] += 1
+            return None
+        if row is None:
+            return None
+        found_inputs, version, digest, payload = row
+        if not isinstance(payload, bytes):
+            stats["entry too large or malformed"] += 1
+        elif found_inputs != inputs or version != self.version:
+            stats["entry made from other inputs or another version"] += 1
+        elif digest != _digest(kind, key, inputs, version, payload):
+            stats["entry fails its digest"] += 1
+        else:
+            try:
+                inflater = zlib.decompressobj()
+                data = inflater.decompress(payload, MAX_ENTRY)
+                if inflater.unconsumed_tail or not inflater.eof:
+                    raise ValueError("inflates beyond the cap or truncated")
+                return data
+            except (zlib.error, ValueError):
+                stats["entry does not inflate"] += 1
+        return None
+
+    def put(self, kind: str, key: str, inputs: str, data: bytes) -> None:
+        """Store an entry (replacing any); failures are counted, never raised."""
+        db = self._open()
+        if db is None:
+            return
+        payload = zlib.compress(data, 6)
+        if len(payload) > MAX_ENTRY or len(data) > MAX_ENTRY:
+            return
+        try:
+            if not self._pending:
+                db.execute("BEGIN")
+            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                       (kind, key, inputs, self.version,
+                        _digest(kind, key, inputs, self.version, payload), payload))
+            self._pending += 1
+            if self._pending >= _BATCH:
+                self.commit()
+        except sqlite3.Error:
+            stats["cache write failed"] += 1
+            self._rollback()
+
+    def commit(self) -> None:
+        """Make the pending entries durable (they are visible to this process already)."""
+        if self._db is not None and self._pending:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                stats["cache write failed"] += 1
+                self._rollback()
+            self._pending = 0
+
+    def _rollback(self) -> None:
+        self._pending = 0
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Commit and close the database."""
+        self.commit()
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+
 class DocumentCache:
     """Parsed documents by blob id, under `directory`; does nothing when not `enabled`."""
 
-    directory: str
-    enabled: bool = True
+    def __init__(self, directory: str, enabled: bool = True) -> None:
+        self.directory, self.enabled = directory, enabled
+        self.store = Store(directory, "documents.sqlite3",
+                           f"f{FORMAT_VERSION}-{_loader_key()}", enabled)
 
     @classmethod
     def default(cls, enabled: bool = True) -> DocumentCache:
         """The cache in the user's cache directory (`enabled=False` for `--no-cache`)."""
         return cls(default_cache_dir(), enabled)
 
-    def entry_path(self, blob: str) -> str | None:
-        """Where the entry for `blob` lives; None for an id that is not a full blob id."""
-        if not _BLOB.match(blob):
-            return None
-        return os.path.join(self.directory, _loader_key(), blob[:2], blob[2:] + ".json")
-
     def get(self, blob: str, name: str) -> Document | None:
         """The cached document for `blob`, named `name`; None when absent or unusable."""
-        path = self.entry_path(blob) if self.enabled else None
-        if path is None:
+        if not self.enabled or not _BLOB.match(blob):
+            return None
+        raw = self.store.get("document", blob, blob)
+        if raw is None:
             return None
         try:
-            with open(path, "rb") as handle:
-                text = handle.read().decode("ascii")
+            text = raw.decode("ascii")
             # The data is decoded now; the marks (often larger) only when a position is asked.
             data, end = _decode(text, len(_DATA_KEY))
-        except (OSError, ValueError, RecursionError):
+        except (ValueError, RecursionError):
+            stats["entry does not decode"] += 1
             return None
         if not (text.startswith(_DATA_KEY) and text.startswith(_MARKS_KEY, end)
                 and text.endswith("}") and isinstance(data, dict)):
+            stats["entry does not decode"] += 1
             return None
         return Document(name, data, SourceMap.from_flat(_LazyMarks(text, end + len(_MARKS_KEY))))
 
     def put(self, blob: str, document: Document) -> None:
         """Store a freshly parsed document; errors are swallowed (the cache is optional)."""
-        path = self.entry_path(blob) if self.enabled else None
-        if path is None or not isinstance(document.data, dict):
+        if not self.enabled or not _BLOB.match(blob) or not isinstance(document.data, dict):
             return
         try:
             marks = document.source_map.flatten(document.data)
             # Data first, compact separators: `get` relies on this exact layout.
-            text = json.dumps({"data": document.data, "marks": marks}, separators=(",", ":"))
-            _write_atomically(path, text.encode("ascii"))
-        except (OSError, ValueError, TypeError, RecursionError):
+            text = json.dumps({"data": document.data, "marks": marks}, separators=(",", ":"),
+                              allow_nan=False)
+        except (ValueError, TypeError, RecursionError):
             return
+        self.store.put("document", blob, blob, text.encode("ascii"))
+
+    def close(self) -> None:
+        """Write what is pending and close the database."""
+        self.store.close()
+
+    def __enter__(self) -> DocumentCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _decode(text: str, start: int) -> tuple[Any, int]:
@@ -144,56 +312,43 @@ class _LazyMarks(Mapping[str, Any]):
         return len(self._load())
 
 
-def _write_atomically(path: str, data: bytes) -> None:
-    """Temp file in the same folder, then os.replace: readers see the old entry or the new."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-DIFF_VERSION = "1"
-"""Bump whenever `diff.compare` could explain the same two versions differently."""
-
-
-@dataclass(frozen=True)
 class DiffCache:
     """The changes between two blobs under one catalogue, so a history is compared once."""
 
-    directory: str
-    enabled: bool = True
+    def __init__(self, directory: str, enabled: bool = True) -> None:
+        self.directory, self.enabled = directory, enabled
+        self.store = Store(directory, "comparisons.sqlite3",
+                           f"f{FORMAT_VERSION}-{_loader_key()}-d{DIFF_VERSION}", enabled)
+        self._seen: dict[tuple[str, ...], Any] = {}
 
     @classmethod
     def default(cls, enabled: bool = True) -> DiffCache:
         """The cache in the user's cache directory (`enabled=False` for `--no-cache`)."""
         return cls(default_cache_dir(), enabled)
 
-    def entry_path(self, *parts: str) -> str | None:
-        """Where the changes for this key live (every part of the comparison is in the key)."""
-        if not self.enabled:
-            return None
-        key = hashlib.sha256("\x1f".join((DIFF_VERSION, _loader_key()) + parts)
-                             .encode("utf-8", "surrogateescape")).hexdigest()
-        return os.path.join(self.directory, f"diff-v{DIFF_VERSION}", key[:2], key[2:] + ".json")
+    @staticmethod
+    def _key(parts: tuple[str, ...]) -> tuple[str, str, str]:
+        inputs = "\x1f".join(parts)
+        kind = parts[0] if parts and parts[0] == "meta" else "changes"
+        key = hashlib.sha256(inputs.encode("utf-8", "surrogateescape")).hexdigest()
+        return kind, key, inputs
 
     def has(self, *parts: str) -> bool:
-        """Whether an entry exists (a read may still find it unusable)."""
-        path = self.entry_path(*parts)
-        return path is not None and os.path.isfile(path)
+        """Whether a usable entry exists (kept for the `get` that usually follows)."""
+        value = self.get_json(*parts)
+        if value is not None:
+            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
+                self._seen.clear()
+            self._seen[parts] = value
+        return value is not None
 
     def get(self, *parts: str) -> tuple[Change, ...] | None:
         """The cached changes, or None when absent or unusable."""
         items = self.get_json(*parts)
         try:
             return None if items is None else tuple(change_from_dict(item) for item in items)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            stats["entry does not decode"] += 1
             return None
 
     def put(self, changes: tuple[Change, ...], *parts: str) -> None:
@@ -202,22 +357,29 @@ class DiffCache:
 
     def get_json(self, *parts: str) -> Any:
         """A cached JSON value, or None when absent or unusable."""
-        path = self.entry_path(*parts)
-        if path is None:
+        if not self.enabled:
+            return None
+        if parts in self._seen:
+            return self._seen.pop(parts)
+        raw = self.store.get(*self._key(parts))
+        if raw is None:
             return None
         try:
-            with open(path, "rb") as handle:
-                return json.loads(handle.read().decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
+            return _DECODER.decode(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            stats["entry does not decode"] += 1
             return None
 
     def put_json(self, value: Any, *parts: str) -> None:
         """Store a JSON value; errors are swallowed (the cache is optional)."""
-        path = self.entry_path(*parts)
-        if path is None:
+        if not self.enabled:
             return
         try:
             text = json.dumps(value, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
-            _write_atomically(path, text.encode("ascii"))
-        except (OSError, ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError, RecursionError):
             return
+        self.store.put(*self._key(parts), text.encode("ascii"))
+
+    def close(self) -> None:
+        """Write what is pending and close the database."""
+        self.store.close()

@@ -345,8 +345,9 @@ def _date_or_none(text: str | None, what: str) -> Any:
               help="Read PATH (a file or folder) from git history instead of a policy.")
 @click.option("--rev", metavar="A..B", help="With --git: the commits to read (default HEAD).")
 @click.option("--repo", "repo_dir", metavar="DIR", help="With --git: the repository (default .).")
-@click.option("--quiet", is_flag=True, help="No progress counter or notes.")
-@click.option("--no-cache", is_flag=True, help="With --git: do not use the parsed-snapshot cache.")
+@click.option("--quiet", is_flag=True, help="No progress bar or notes.")
+@click.option("--no-cache", is_flag=True,
+              help="With --git: neither read nor write the cache (see README, \"The cache\").")
 @format_option("timeline", "text")
 @lang_option
 @output_option
@@ -367,7 +368,12 @@ def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, 
     if from_git:
         if not policy:
             raise InputError("timeline --git needs a PATH (a file or folder in the repository)")
-        timeline = git_timeline(policy, rev, repo_dir, quiet, no_cache)
+        from .streaming import STREAMED
+
+        if fmt in STREAMED:
+            stream_git_timeline(policy, rev, repo_dir, quiet, no_cache, fmt, lang, output)
+            return
+        timeline = git_timeline(policy, rev, repo_dir, quiet, no_cache, lang)
     else:
         check(not (rev or repo_dir), "--rev and --repo go with --git")
         loaded = api.load_policy(policy, policies_of(ctx))
@@ -516,31 +522,120 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
         click.echo(f"{guard_line_starts(summary)}\nwrote {escape_line(target)}")
 
 
-def _progress(quiet: bool) -> Callable[[int, int], None] | None:
-    """A counter on standard error for long histories, only on a terminal."""
-    if quiet or not sys.stderr.isatty():
-        return None
+class ProgressBar:
+    """A bar with a count and an estimate on standard error, for long histories."""
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        click.echo(f"\rreading history: {done}/{total}", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
-    return show
+    def __init__(self, label: str, stream: Any) -> None:
+        self.label, self.stream = label, stream
+        self.bar: Any = None
+        self.shown = 0
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label,
+                                         file=self.stream, show_pos=True, show_eta=True)
+            self.bar.render_progress()
+        now = time.monotonic()
+        if done >= total or now - self.last >= 0.2:  # redrawn five times a second at most
+            self.bar.update(done - self.shown)
+            self.shown, self.last = done, now
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """End the bar's line (also when the run stops early)."""
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+
+
+def _progress(quiet: bool, lang: str = "en") -> ProgressBar | None:
+    """A progress bar on standard error, only on a terminal and unless --quiet."""
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        return None
+    from .i18n import message
+
+    return ProgressBar(message("gittimeline.progress", lang), stream)
+
+
+def _show_notes(notes: list[str], quiet: bool, invalid: int = 0, total: int = 0,
+                lang: str = "en") -> None:
+    from .i18n import message
+
+    if invalid:
+        notes.append(message("gittimeline.invalid_note", lang, count=invalid, total=total))
+    for note in notes:
+        if not quiet:
+            click.echo(f"note: {escape_line(note)}", err=True)
+    _cache_report()
+
+
+def _cache_report() -> None:
+    """With --debug: cache entries ignored, and why (see README, "The cache")."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not (ctx.find_root().obj or {}).get("debug"):
+        return
+    from .cache import stats
+
+    for reason, count in sorted(stats.items()):
+        click.echo(f"debug: cache: {count} x {reason}", err=True)
 
 
 def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
-                 no_cache: bool) -> Any:
+                 no_cache: bool, lang: str = "en") -> Any:
     """The timeline of a file or folder read from git history."""
     from .gittimeline import build_git_timeline
 
     notes: list[str] = []
-    timeline = build_git_timeline(repo_dir or ".", path, rev, use_cache=not no_cache,
-                                  progress=_progress(quiet), notes=notes.append)
-    for note in notes:
-        if not quiet:
-            click.echo(f"note: {escape_line(note)}", err=True)
+    progress = _progress(quiet, lang)
+    try:
+        timeline = build_git_timeline(repo_dir or ".", path, rev, use_cache=not no_cache,
+                                      progress=progress, notes=notes.append)
+    finally:
+        if progress is not None:
+            progress.close()
+    invalid = sum(1 for event in timeline.events if event.error)
+    _show_notes(notes, quiet, invalid, len(timeline.events), lang)
     return timeline
+
+
+def stream_git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
+                        no_cache: bool, fmt: str, lang: str, output: str | None) -> None:
+    """`timeline --git` in a streamed format: events are written as they are read back
+    in order, never all held in memory."""
+    from .output import write_atomic, write_stdout
+    from .streaming import head_for, spool_git_events, stream_timeline
+
+    notes: list[str] = []
+    progress = _progress(quiet, lang)
+    try:
+        spool = spool_git_events(repo_dir or ".", path, rev, not no_cache, progress,
+                                 notes.append)
+    finally:
+        if progress is not None:
+            progress.close()
+    try:
+        chunks = stream_timeline(fmt, head_for(path, spool), spool.events(),
+                                 options_for(lang, output))
+        if output and output != "-":
+            write_atomic(output, "".join(chunks))
+        else:
+            pending: list[str] = []
+            size = 0
+            for chunk in chunks:
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= 1 << 20:
+                    write_stdout("".join(pending))
+                    pending, size = [], 0
+            write_stdout("".join(pending))
+    finally:
+        spool.close()
+    _show_notes(notes, quiet, spool.invalid, len(spool.keys), lang)
 
 
 @cli.command("review")
@@ -563,10 +658,12 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
               help="The git repository.")
 @change_filters
+@click.option("--no-cache", is_flag=True,
+              help="Trust no cache: parse every file (for CI whose cache others can write).")
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
                    config_file: str | None, summary_file: str | None, repo_dir: str,
-                   min_severity: str | None, rules: tuple[str, ...]) -> None:
+                   min_severity: str | None, rules: tuple[str, ...], no_cache: bool) -> None:
     """Review a pull request: every policy file changed between --base and --head."""
     from . import api
     from .render import render
@@ -575,7 +672,9 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
     review = review_changes(repo_dir, base, head, paths,
-                            filters_of(min_severity, rules, accepted=accepted), severities)
+                            filters_of(min_severity, rules, accepted=accepted), severities,
+                            use_cache=not no_cache)
+    _cache_report()
     options = plain(lang)
     emit(render("review", fmt, review, options), output, commands=fmt == "github")
     if fmt == "github" and summary_file is not None:

@@ -3,16 +3,16 @@ revision of that file that loaded."""
 
 from __future__ import annotations
 
-import gc
+import datetime as dt
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from .cache import DiffCache
+from .cache import DiffCache, DocumentCache
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, NotFoundError, ValidationError
-from .history import iter_revisions, read_document_at
+from .history import BlobReader, iter_revisions, load_blob, read_document_at, tree_files
 from .model import (Change, Commit, Document, Event, Revision, RuleTree, SnapshotMeta, Text,
                     Timeline, Version)
 from .refs import is_policy_file, parse_range, repo_path
@@ -25,55 +25,96 @@ Progress = Callable[[int, int], None]
 def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
                        use_cache: bool = True, progress: Progress | None = None,
                        notes: Callable[[str], None] | None = None) -> Timeline:
-    """The timeline of a file or folder from its commits, oldest first.
+    """The timeline of a file or folder from its commits (see `iter_git_events`), its events
+    in the documented order: by date (a snapshot's effective date, else the commit date),
+    then in commit order."""
+    rel = repo_path(path)
+    events = sorted(iter_git_events(repo_dir, rel, rev_range, use_cache, progress, notes),
+                    key=event_order)
+    return git_timeline_head(rel, tuple(dict.fromkeys(e.track for e in events)), tuple(events))
+
+
+def git_timeline_head(rel: str, tracks: tuple[str, ...],
+                      events: tuple[Event, ...] = ()) -> Timeline:
+    """The timeline of `rel` with these tracks and events (none, for a streamed output)."""
+    return Timeline(rel or ".", Text(rel or ".", rel or "."), tracks, events)
+
+
+def event_order(event: Event) -> tuple[dt.date, int]:
+    """The documented order of a git timeline's events: date, then commit order."""
+    return event.date, int(event.id.rsplit("#", 1)[1])
+
+
+def iter_git_events(repo_dir: str, path: str, rev_range: str | None = None,
+                    use_cache: bool = True, progress: Progress | None = None,
+                    notes: Callable[[str], None] | None = None) -> Iterator[Event]:
+    """One event per revision of a file or folder, in commit order (oldest first).
 
     A snapshot that declares an effective date is placed at that date (its commit date is
     kept beside it); other files are placed at their commit date. A revision that does not
     load is an event with its error; the next good one is compared with the last good one.
+    With a range (`A..B`), each file's first revision in it is compared with the file as it
+    stood in that commit's parent; a file that did not exist there is compared with nothing
+    ("added in this range"), so every rule it has is an addition.
     """
     rel = repo_path(path)
     # One file is one chain across its renames; in a folder each path is its own chain.
     chain = rel if is_policy_file(rel) else None
-    steps = _Steps(repo_dir, _Catalogs(repo_dir, parse_range(rev_range).new if rev_range
-                                       else "HEAD"), DiffCache.default(enabled=use_cache), chain)
-    events: list[Event] = []
-    # The events pile up millions of objects: without the cyclic collector pausing, its full
-    # passes over them would grow with the length of the history. A comparison does leave a
-    # few cycles (DeepDiff's result tree): collecting the young generations after each
-    # revision frees them and never walks the events already kept.
-    collecting = gc.isenabled()
-    gc.disable()
+    ranged = bool(rev_range and parse_range(rev_range).old)
+    catalogs = _Catalogs(repo_dir, parse_range(rev_range).new if rev_range else "HEAD")
+    steps = _Steps(repo_dir, catalogs, DiffCache.default(enabled=use_cache), chain, ranged)
     try:
+        # Parsed documents are not cached here: once a revision's summary and comparison are,
+        # its document is never needed again (a new commit costs one parse of its parent).
         for order, revision in enumerate(iter_revisions(repo_dir, rel, rev_range, progress,
-                                                        use_cache, notes, steps.wanted)):
-            events.append(steps.event(revision, order, chain or revision.path))
-            gc.collect(1)
+                                                        False, notes, steps.wanted)):
+            yield steps.event(revision, order, chain or revision.path)
     finally:
-        if collecting:
-            gc.enable()
-    events.sort(key=lambda e: (e.date, int(e.id.split("#")[1])))
-    tracks = tuple(dict.fromkeys(e.track for e in events))
-    return Timeline(rel or ".", Text(rel or ".", rel or "."), tracks, tuple(events))
+        steps.diffs.close()
+        catalogs.close()
+
+
+ABSENT = "(added in this range)"
+NO_BLOB = "0" * 40
 
 
 class _Steps:
     """Turns revisions into events, remembering the last good version of each chain."""
 
     def __init__(self, repo_dir: str, catalogs: _Catalogs, diffs: DiffCache,
-                 chain: str | None) -> None:
+                 chain: str | None, ranged: bool) -> None:
         self.repo_dir, self.catalogs, self.diffs, self.chain = repo_dir, catalogs, diffs, chain
+        self.ranged = ranged
         self.last: dict[str, tuple[_Side, str]] = {}
 
-    def wanted(self, commit: str, path: str, blob: str) -> bool:
+    def _previous(self, chain: str, path: str) -> tuple[_Side, str] | None:
+        """The last good version of the chain; in a range, nothing yet means "absent"."""
+        found = self.last.get(chain)
+        if found is None and self.ranged:
+            return _Side(ABSENT, None, self.catalogs.get(path), False), NO_BLOB
+        return found
+
+    def wanted(self, commit: str, path: str, blob: str,
+               parent: tuple[str, str, str] | None = None) -> bool:
         """Whether a blob must be read: not when its summary and its comparison with the
-        previous revision are both in the cache (it is read later if a comparison needs it)."""
+        previous revision (or, for a file's first one, with its parent's version) are both
+        in the cache (it is read later if a comparison needs it)."""
         if not self.diffs.has("meta", blob):
             return True
         previous = self.last.get(self.chain or path)
+        if previous is None and parent is not None:
+            previous = (self._parent_side(*parent, self.catalogs.get(parent[1])), parent[2])
+        elif previous is None:
+            previous = self._previous(self.chain or path, path)
         if previous is None:
             return False
         name = f"{commit[:12]}:{path}"
         return not self.diffs.has(*self._key(previous, (name, blob), self.catalogs.get(path)))
+
+    def _parent_side(self, commit: str, path: str, blob: str, catalog: Catalog) -> _Side:
+        """A parent's version not read yet: read only if a comparison needs it."""
+        name = f"{commit[:12]}:{path}"
+        return _Side(name, None, catalog, False, _Loader(self.repo_dir, commit, path, name))
 
     @staticmethod
     def _key(previous: tuple[_Side, str], current: tuple[str, str],
@@ -84,13 +125,16 @@ class _Steps:
         """The revision's side and summary, from its document or (when skipped) the cache."""
         name = f"{revision.commit[:12]}:{revision.path}"
         if revision.skipped:
-            head = self.diffs.get_json("meta", revision.blob)
-            meta = build_meta(Document(name, {"snapshot": head}), ()) if head else None
+            # A one-item list: [null] (not a snapshot) is an entry, unlike a missing one.
+            found = self.diffs.get_json("meta", revision.blob)
+            head = found[0] if isinstance(found, list) and len(found) == 1 else None
+            meta = build_meta(Document(name, {"snapshot": head}), ()) \
+                if isinstance(head, dict) else None
             loader = _Loader(self.repo_dir, revision.commit, revision.path, name)
             return _Side(name, None, catalog, meta is not None, loader), meta
         side, meta = _side(revision, catalog)
         data = side.document.data if side.document else None
-        self.diffs.put_json(data.get("snapshot") if meta and isinstance(data, dict) else None,
+        self.diffs.put_json([data.get("snapshot") if meta and isinstance(data, dict) else None],
                             "meta", revision.blob)
         return side, meta
 
@@ -102,9 +146,24 @@ class _Steps:
                                     file=f"{revision.commit[:12]}:{revision.path}")
         commit_day = revision.committed.date()
         previous = self.last.get(chain)
+        if previous is None and revision.parent_document is not None:
+            parent = Revision(revision.parent, revision.committed, revision.authored, "",
+                              revision.parent_path, revision.parent_blob,
+                              revision.parent_document)
+            previous = (_side(parent, self.catalogs.get(revision.parent_path))[0],
+                        revision.parent_blob)
+        elif previous is None and revision.parent and revision.skipped:
+            previous = (self._parent_side(revision.parent, revision.parent_path,
+                                          revision.parent_blob,
+                                          self.catalogs.get(revision.parent_path)),
+                        revision.parent_blob)
+        elif previous is None and not revision.parent:
+            previous = self._previous(chain, revision.path)
         prev_name = previous[0].name if previous else ""
         subject = Text(revision.subject, revision.subject)
         if revision.error is not None:
+            if previous is not None and previous[1] != NO_BLOB:
+                self.last.setdefault(chain, previous)  # the next good one compares with it
             return Event(date=commit_day, title=subject, changes=(), error=str(revision.error),
                          previous=prev_name, **base)
         catalog = self.catalogs.get(revision.path)
@@ -186,11 +245,15 @@ def _side(revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | N
 
 
 class _Catalogs:
-    """The field catalogue of each policy folder, read once from the newest commit."""
+    """The field catalogue of each policy folder, as it is at the newest commit: every
+    `policy.yaml` listed by one `git ls-tree`, each read and built once per blob id."""
 
     def __init__(self, repo_dir: str, ref: str) -> None:
         self.repo_dir, self.ref = repo_dir, ref
+        self.heads: dict[str, tuple[str, str]] | None = None
+        self.reader: BlobReader | None = None
         self.found: dict[str, Catalog] = {}
+        self.by_blob: dict[str, Catalog] = {}
 
     def get(self, path: str) -> Catalog:
         head = posixpath.join(posixpath.dirname(posixpath.dirname(path)), "policy.yaml")
@@ -199,10 +262,28 @@ class _Catalogs:
         return self.found[head]
 
     def _read(self, head: str) -> Catalog:
+        if self.heads is None:
+            git_dir, self.heads = tree_files(self.repo_dir, self.ref, "policy.yaml")
+            self.reader = BlobReader(git_dir)
+        if head not in self.heads or self.reader is None:
+            return Catalog(generic=True)
+        mode, blob = self.heads[head]
+        if blob not in self.by_blob:
+            self.by_blob[blob] = self._build(mode, blob, f"{self.ref}:{head}", self.reader)
+        return self.by_blob[blob]
+
+    @staticmethod
+    def _build(mode: str, blob: str, name: str, reader: BlobReader) -> Catalog:
         try:
-            doc = read_document_at(self.repo_dir, self.ref, head)
+            doc = load_blob(reader, mode, blob, name, DocumentCache("", enabled=False))
         except (LoadError, NotFoundError, ValidationError):
             return Catalog(generic=True)
         if check_schema(doc, "policy"):
             return Catalog(generic=True)
         return Catalog.of(build_policy(doc))
+
+    def close(self) -> None:
+        """Stop the git process that read the catalogues."""
+        if self.reader is not None:
+            self.reader.close()
+            self.reader.errors.close()

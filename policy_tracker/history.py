@@ -1,16 +1,18 @@
 """Policy files as they stood in git history: the only module that imports GitPython.
 
 Every ref is checked by `refs.check_ref` and resolved with GitPython's pure-Python
-`rev_parse`; file contents are read through its object database (one persistent
-`git cat-file --batch` process for a whole run). The only git commands are `log`,
-`diff-tree`, `merge-base` and `rev-parse --git-dir`, with fixed options, full commit ids and
-literal pathspecs after `--` (see `refs`), so no user text can become an option. Nothing
-here writes to the repository: no status, index or config calls; `GIT_OPTIONAL_LOCKS=0`.
+`rev_parse`; histories and file contents are read by git's own processes (`gitstream`:
+one `git log` per path followed, one `git cat-file --batch` for a whole run). The only git
+commands are `log`, `cat-file`, `diff-tree`, `merge-base` and `rev-parse --git-dir`, with
+fixed options, full commit ids and literal pathspecs after `--` (see `refs`), so no user text
+can become an option. Nothing here writes to the repository: no status, index or config
+calls, `GIT_OPTIONAL_LOCKS=0`, and no lazy fetch of a partial clone.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -18,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from .cache import DocumentCache
 from .errors import BadRefError, GitError, LoadError, NotFoundError, PolicyTrackerError
 from .load import MAX_BYTES, parse_document
+from .gitstream import BlobReader, LogRecord, Spool, read_log, run_git
 from .model import Document, FileChange, Revision
 from .refs import (
     DIFF_OPTIONS,
     GIT_ENV,
     Entry,
     RevRange,
-    Spool,
     check_ref,
     escape_path,
     file_change,
@@ -39,18 +41,19 @@ from .refs import (
     raw_entries,
     repo_path,
     split_ref,
-    subject_of,
 )
 
 if TYPE_CHECKING:
     from git import Repo
 
-__all__ = ["changed_files", "check_ref", "iter_revisions", "open_repo", "parse_operand",
-           "parse_range", "read_document_at", "resolve_commit"]
+__all__ = ["BlobReader", "changed_files", "check_ref", "iter_revisions", "load_blob",
+           "open_repo", "parse_operand", "parse_range", "read_document_at", "resolve_commit",
+           "tree_files"]
 
 Progress = Callable[[int, int], None]
-Wanted = Callable[[str, str, str], bool]
-"""`wanted(commit, path, blob)`: False to skip reading a blob the caller has no use for."""
+Wanted = Callable[[str, str, str, "tuple[str, str, str] | None"], bool]
+"""`wanted(commit, path, blob, parent)`: False to skip reading a blob the caller has no use
+for; `parent` is (commit, path, blob) of the file's state before its first revision."""
 Notes = Callable[[str], None]
 
 SHALLOW_FIX = "fetch more history, e.g. fetch-depth: 0 or git fetch --unshallow"
@@ -97,6 +100,7 @@ def open_repo(path: str = ".") -> Iterator[Repo]:
         raise NotFoundError("no such folder", where) from None
     except git.exc.InvalidGitRepositoryError:
         raise GitError("not inside a git repository", where) from None
+    repo.git.update_environment(**GIT_ENV)  # GitPython's own cat-file processes too
     try:
         # A cheap first command, so a missing git or a refused repository fails here, clearly.
         repo.git.rev_parse("--git-dir", env=GIT_ENV)
@@ -187,67 +191,98 @@ def resolve_commit(repo: Repo, ref: str) -> str:
     return str(obj.hexsha)
 
 
-def _read_blob(repo: Repo, blob: str, name: str) -> bytes:
-    stream = repo.odb.stream(bytes.fromhex(blob))
-    if stream.size > MAX_BYTES:
-        while stream.read(1 << 20):  # drain in chunks: the cat-file pipe is shared
-            pass
-        raise LoadError(f"file is larger than the {MAX_BYTES}-byte limit", name)
-    return bytes(stream.read())
-
-
-def _load_blob(repo: Repo, mode: str, blob: str, name: str, cache: DocumentCache) -> Document:
-    """Parse the blob behind a tree entry; links and submodules are refused, never read."""
+def _refuse_mode(mode: str, name: str) -> LoadError | None:
+    """Links and submodules are refused, never read."""
     if mode == "120000":
-        raise LoadError("a symbolic link (git mode 120000): links are not followed", name)
+        return LoadError("a symbolic link (git mode 120000): links are not followed", name)
     if mode == "160000":
-        raise LoadError("a submodule (git mode 160000), not a file", name)
+        return LoadError("a submodule (git mode 160000), not a file", name)
     if mode not in _REGULAR:
-        raise LoadError(f"not a regular file (git mode {mode})", name)
-    cached = cache.get(blob, name)
-    if cached is not None:
-        return cached
-    document = parse_document(_read_blob(repo, blob, name), name)
-    cache.put(blob, document)
+        return LoadError(f"not a regular file (git mode {mode})", name)
+    return None
+
+
+def load_blob(reader: BlobReader, mode: str, blob: str, name: str,
+              cache: DocumentCache) -> Document:
+    """Parse the blob behind a tree entry; links and submodules are refused, never read."""
+    ((document, error),) = _load_all(reader, [(mode, blob, name)], cache)
+    if error is not None:
+        raise error
+    assert document is not None
     return document
 
 
-def _spool_log(repo: Repo, args: list[str], folder: bool) -> Spool:
-    proc = repo.git.log(*args, as_process=True, env=GIT_ENV)
-    try:
-        spool = Spool(proc.stdout, folder, _shallow_commits(repo))
-    except BaseException:
-        proc.proc.kill()  # git may be blocked writing to a pipe nobody reads any more
-        proc.proc.wait()
-        raise
-    try:
-        proc.wait()  # raises GitCommandError, with git's message, if git failed
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+Job = tuple[str, str, str]
+"""A blob to load: its mode, its id and its name in messages."""
+Loaded = tuple[Document | None, LoadError | None]
+_ASKED_AT_ONCE = 1000  # 41 bytes a request: never more than a pipe holds, so no deadlock
 
 
-def _revision(repo: Repo, commit_id: str, entry: Entry, cache: DocumentCache,
-              wanted: Wanted | None = None) -> Revision:
-    """One revision; a file that cannot be loaded becomes `error`, a deleted one has neither,
-    one the caller does not want read is `skipped`."""
-    commit = _git().Commit(repo, bytes.fromhex(commit_id))
-    status, _, path, mode, _, blob = entry
-    document, error = None, None
-    if status == "D":
-        blob = ""
-    elif wanted is not None and not wanted(commit_id, path, blob):
-        return Revision(commit_id, commit.committed_datetime, commit.authored_datetime,
-                        subject_of(commit.message), path, blob, None, None, skipped=True)
-    else:
-        try:
-            document = _load_blob(repo, mode, blob, f"{commit_id[:12]}:{escape_path(path)}",
-                                  cache)
-        except LoadError as exc:
-            error = exc
-    return Revision(commit_id, commit.committed_datetime, commit.authored_datetime,
-                    subject_of(commit.message), path, blob, document, error)
+def _load_all(reader: BlobReader, jobs: list[Job], cache: DocumentCache) -> list[Loaded]:
+    """Each job's document or load error; the blobs not in the cache are asked of git all at
+    once (git inflates the next while the first is parsed), then parsed in order."""
+    out: list[Loaded] = [(None, None)] * len(jobs)
+    asked: list[int] = []
+    for i, (mode, blob, name) in enumerate(jobs):
+        refused = _refuse_mode(mode, name)
+        cached = cache.get(blob, name) if refused is None else None
+        if refused is not None or cached is not None:
+            out[i] = (cached, refused)
+        else:
+            asked.append(i)
+    for start in range(0, len(asked), _ASKED_AT_ONCE):
+        chunk = asked[start:start + _ASKED_AT_ONCE]
+        reader.ask([jobs[i][1] for i in chunk])
+        for i in chunk:
+            _, blob, name = jobs[i]
+            try:
+                document = parse_document(reader.answer(blob, name, MAX_BYTES), name)
+            except LoadError as exc:
+                out[i] = (None, exc)
+                continue
+            cache.put(blob, document)
+            out[i] = (document, None)
+    return out
+
+
+def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry, bool]],
+               cache: DocumentCache, wanted: Wanted | None) -> list[Revision]:
+    """The revisions of one commit (each entry with whether it is its file's first).
+
+    A file that cannot be loaded becomes `error`, a deleted one has neither, one the caller
+    does not want read is `skipped`. The first revision of a file that existed before it
+    (the start of a range, or a rename) carries that earlier state as `parent_*` (its
+    document read only when the revision itself is, or is a deletion)."""
+    when: dict[str, Any] = {"commit": record.commit, "committed": record.committed_at(),
+                            "authored": record.authored_at(), "subject": record.subject}
+    plans: list[tuple[dict[str, Any], int, int]] = []
+    jobs: list[Job] = []
+    for (status, old_path, path, mode, old_blob, blob), first in entries:
+        fields: dict[str, Any] = {**when, "path": path, "blob": "" if status == "D" else blob,
+                                  "document": None}
+        parent = (record.parent, old_path, old_blob) \
+            if first and record.parent and not is_null(old_blob) else None
+        if parent is not None:
+            fields.update(parent=record.parent, parent_path=old_path, parent_blob=old_blob)
+        read = status != "D" and (wanted is None or wanted(record.commit, path, blob, parent))
+        fields["skipped"] = status != "D" and not read
+        own = parent_job = -1
+        if parent is not None and (read or status == "D"):
+            parent_job = len(jobs)
+            jobs.append(("100644", old_blob, f"{record.parent[:12]}:{escape_path(old_path)}"))
+        if read:
+            own = len(jobs)
+            jobs.append((mode, blob, f"{record.commit[:12]}:{escape_path(path)}"))
+        plans.append((fields, own, parent_job))
+    loaded = _load_all(reader, jobs, cache)
+    out = []
+    for fields, own, parent_job in plans:
+        if own >= 0:
+            fields["document"], fields["error"] = loaded[own]
+        if parent_job >= 0:
+            fields["parent_document"], fields["parent_error"] = loaded[parent_job]
+        out.append(Revision(**fields))
+    return out
 
 
 def _lookup(repo: Repo, commit_id: str, rel: str) -> Any | None:
@@ -274,18 +309,70 @@ def _range(repo: Repo, rev: RevRange) -> tuple[str, list[str]]:
     return new, [old]
 
 
-def _note_chain_end(repo: Repo, commit_id: str, path: str, notes: Notes) -> None:
-    """A file "added" where another policy file was deleted is likely a rename and rewrite."""
-    parents = _git().Commit(repo, bytes.fromhex(commit_id)).parents
-    if not parents:
-        return
-    out = repo.git.diff_tree(*DIFF_OPTIONS, "--no-renames", "--diff-filter=D",
-                             parents[0].hexsha, commit_id, env=GIT_ENV, stdout_as_string=False)
-    gone = sorted(escape_path(e[1]) for e in raw_entries(out) if is_policy_file(e[1]))
-    if gone:
-        notes(f"history of {escape_path(path)} starts at {commit_id[:12]}, where it was added "
-              f"and {', '.join(gone)} removed: git saw no rename because the content changed "
-              "too; read the old path for earlier revisions")
+MAX_RENAMES = 1000
+
+
+def _renamed_from(git_dir: str, record: LogRecord, path: str,
+                  notes: Notes | None) -> Entry | None:
+    """The rename (an `R` entry) that made `path` in `record`, the commit that added it.
+
+    A rename is what `git diff-tree -M` pairs in that one commit: the old path deleted there
+    and the new one at least 50% similar. A copy (the old path kept) is never followed, so a
+    file deleted and later recreated continues its own history, never another file's.
+    """
+    out = run_git(git_dir, "diff-tree", *DIFF_OPTIONS, record.parent, record.commit)
+    entries = raw_entries(out)
+    for entry in entries:
+        if entry[0] == "R" and entry[2] == path and is_policy_file(entry[1]):
+            return entry
+    gone = sorted(escape_path(e[1]) for e in entries if e[0] == "D" and is_policy_file(e[1]))
+    if gone and notes:
+        notes(f"history of {escape_path(path)} starts at {record.commit[:12]}, where it was "
+              f"added and {', '.join(gone)} removed: git saw no rename because the content "
+              "changed too; read the old path for earlier revisions")
+    return None
+
+
+class _Follow:
+    """Stops a file's log at the commit that renamed it there, remembering the old path."""
+
+    def __init__(self, git_dir: str, path: str, notes: Notes | None) -> None:
+        self.git_dir, self.path, self.notes = git_dir, path, notes
+        self.rename: tuple[str, Entry] | None = None
+
+    def __call__(self, record: LogRecord) -> bool:
+        if not record.parent or not any(e[0] == "A" for e in record.entries):
+            return False
+        found = _renamed_from(self.git_dir, record, self.path, self.notes)
+        self.rename = (record.commit, found) if found else None
+        return found is not None
+
+
+def _history(git_dir: str, new: str, excluded: list[str], rel: str, folder: bool,
+             shallow: frozenset[str], notes: Notes | None,
+             where: str) -> tuple[list[Spool], dict[str, Entry]]:
+    """The logs of `rel` and of the paths it was renamed from, oldest first, and the
+    rename entry of each commit that renamed it (its log says only "added")."""
+    spools: list[Spool] = []
+    renames: dict[str, Entry] = {}
+    upper, current = new, rel
+    try:
+        for _ in range(MAX_RENAMES):
+            follow = None if folder else _Follow(git_dir, current, notes)
+            spool = read_log(git_dir, log_args(upper, excluded, current), folder, shallow,
+                             where, follow)
+            spools.append(spool)
+            if follow is None or follow.rename is None or spool.cut_at \
+                    or spool.oldest is None:
+                break
+            commit, entry = follow.rename
+            renames[commit] = entry
+            upper, current = spool.oldest.parent, entry[1]
+    except BaseException:
+        for spool in spools:
+            spool.close()
+        raise
+    return spools[::-1], renames
 
 
 def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
@@ -294,47 +381,60 @@ def iter_revisions(repo_dir: str, path: str, rev_range: str | None = None,
                    wanted: Wanted | None = None) -> Iterator[Revision]:
     """Each commit that changed the file or folder `path` (relative to the top), oldest first.
 
-    A single file is followed across renames, like `git log --follow`. A folder gives one
-    revision per changed policy file (*.yaml, *.yml, *.json) per commit. `rev_range` is
-    `A..B` (after A, up to B), `A...B` (after their merge base) or `B`; default HEAD.
-    A file that does not load gives `document=None, error=<LoadError>`; a deleted file gives
-    `document=None, error=None, blob=""`. `progress(done, total)` follows the iteration;
-    `notes` receives remarks such as where a renamed and rewritten file's history stops.
+    A single file is followed across renames (see `_renamed_from`: renames, never copies).
+    A folder gives one revision per changed policy file (*.yaml, *.yml, *.json) per commit.
+    `rev_range` is `A..B` (after A, up to B), `A...B` (after their merge base) or `B`;
+    default HEAD. A file that does not load gives `document=None, error=<LoadError>`; a
+    deleted file gives `document=None, error=None, blob=""`. The first revision of each file
+    carries the file as it stood in its commit's parent (`parent_*`), when it existed there.
+    `progress(done, total)` follows the iteration; `notes` receives remarks such as where a
+    renamed and rewritten file's history stops.
     """
     rel = repo_path(path)
     rev = parse_range(rev_range) if rev_range is not None else RevRange("", "HEAD")
-    cache = DocumentCache.default(enabled=use_cache)
     with open_repo(repo_dir) as repo:
         new, excluded = _range(repo, rev)
         tip = _lookup(repo, new, rel) if rel else None
         folder = tip.type == "tree" if tip is not None else not is_policy_file(rel)
-        spool = _spool_log(repo, log_args(new, excluded, rel, not folder), folder)
-        try:
-            if spool.cut_at:
-                raise GitError(f"the history of {escape_path(rel or '.')} reaches the start of "
-                               f"this shallow clone at {spool.cut_at[:12]}: {SHALLOW_FIX}")
-            if not spool.total and tip is None:
-                raise NotFoundError(f"no such file or folder in the history of {rev.new}",
-                                    escape_path(rel))
-            yield from _walk(repo, spool, cache, progress, None if folder else notes, wanted)
-        finally:
+        git_dir, shallow = str(repo.git_dir), _shallow_commits(repo)
+    spools, renames = _history(git_dir, new, excluded, rel, folder, shallow,
+                               None if folder else notes, escape_path(repo_dir))
+    try:
+        cut = next((s.cut_at for s in spools if s.cut_at), "")
+        if cut:
+            raise GitError(f"the history of {escape_path(rel or '.')} reaches the start of "
+                           f"this shallow clone at {cut[:12]}: {SHALLOW_FIX}")
+        total = sum(s.total for s in spools)
+        if not total and tip is None:
+            raise NotFoundError(f"no such file or folder in the history of {rev.new}",
+                                escape_path(rel))
+        with DocumentCache.default(enabled=use_cache) as cache, BlobReader(git_dir) as reader:
+            yield from _walk(reader, spools, renames, cache, progress, wanted, total, folder)
+    finally:
+        for spool in spools:
             spool.close()
 
 
-def _walk(repo: Repo, spool: Spool, cache: DocumentCache, progress: Progress | None,
-          notes: Notes | None, wanted: Wanted | None = None) -> Iterator[Revision]:
+def _walk(reader: BlobReader, spools: list[Spool], renames: dict[str, Entry],
+          cache: DocumentCache, progress: Progress | None, wanted: Wanted | None, total: int,
+          folder: bool) -> Iterator[Revision]:
     done = 0
     if progress:
-        progress(done, spool.total)
-    for commit_id, entries in spool.oldest_first():
-        if done == 0 and notes and entries[0][0] == "A":
-            _note_chain_end(repo, commit_id, entries[0][2], notes)
-        for entry in sorted(entries, key=lambda e: e[2]):
-            revision = _revision(repo, commit_id, entry, cache, wanted)
-            done += 1
-            if progress:
-                progress(done, spool.total)
-            yield revision
+        progress(done, total)
+    seen: set[str] = set()
+    for spool in spools:
+        for record in spool.oldest_first():
+            entries = (renames[record.commit],) if record.commit in renames else record.entries
+            marked = []
+            for entry in sorted(entries, key=lambda e: e[2]):
+                chain = entry[2] if folder else ""
+                marked.append((entry, chain not in seen))
+                seen.add(chain)
+            for revision in _revisions(reader, record, marked, cache, wanted):
+                done += 1
+                if progress:
+                    progress(done, total)
+                yield revision
 
 
 def read_document_at(repo_dir: str, ref: str, path: str, use_cache: bool = True) -> Document:
@@ -351,8 +451,25 @@ def read_document_at(repo_dir: str, ref: str, path: str, use_cache: bool = True)
         if obj.type == "tree":
             raise LoadError("a folder, not a file", name)
         mode = "160000" if obj.type == "submodule" else f"{obj.mode:o}"
-        cache = DocumentCache.default(enabled=use_cache)
-        return _load_blob(repo, mode, str(obj.hexsha), name, cache)
+        blob, git_dir = str(obj.hexsha), str(repo.git_dir)
+    with DocumentCache.default(enabled=use_cache) as cache, BlobReader(git_dir) as reader:
+        return load_blob(reader, mode, blob, name, cache)
+
+
+def tree_files(repo_dir: str, ref: str, name: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The git directory, and every file called `name` in the tree of `ref`: path to (mode,
+    blob), from one `git ls-tree` (so a catalogue per folder costs no process of its own)."""
+    with open_repo(repo_dir) as repo:
+        commit_id, git_dir = resolve_commit(repo, ref), str(repo.git_dir)
+    out = run_git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit_id)
+    found: dict[str, tuple[str, str]] = {}
+    for item in out.split(b"\0"):
+        head, _, raw_path = item.partition(b"\t")
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if posixpath.basename(path) == name:
+            mode, _, blob = head.decode("ascii").split(" ")
+            found[path] = (mode, blob)
+    return git_dir, found
 
 
 def changed_files(repo_dir: str, base: str, head: str, paths: Iterable[str] = (),

@@ -514,6 +514,13 @@ class Revision:
     document: Document | None
     error: PolicyTrackerError | None = None
     skipped: bool = False
+    parent: str = ""
+    """Set on a file's first revision when the file existed in the commit's parent (the start
+    of a range, or a rename): that commit, the path and blob there, and the file as parsed."""
+    parent_path: str = ""
+    parent_blob: str = ""
+    parent_document: Document | None = None
+    parent_error: PolicyTrackerError | None = None
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,9 @@ paths stay surrogate-escaped text, as GitPython gives them.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
-import tempfile
-from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -192,13 +189,16 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 # What git is asked, always the same way. Users' environments may switch pathspec magic off
-# or globbing on; ours is always literal. No --reverse: git ignores --follow with it, so the
-# log is spooled and read backwards instead.
+# or globbing on; ours is always literal. No --follow (it follows copies too: renames are
+# followed by `history` itself); the log is spooled and read backwards.
+# GIT_ALLOW_PROTOCOL names no real transport: a partial clone cannot fetch what it lacks
+# (a lazy fetch would write to the repository), so a missing blob is reported instead.
 GIT_ENV = {"GIT_LITERAL_PATHSPECS": "0", "GIT_GLOB_PATHSPECS": "0",
-           "GIT_NOGLOB_PATHSPECS": "0", "GIT_ICASE_PATHSPECS": "0"}
+           "GIT_NOGLOB_PATHSPECS": "0", "GIT_ICASE_PATHSPECS": "0",
+           "GIT_ALLOW_PROTOCOL": "policy-tracker-reads-only"}
 LOG_OPTIONS = ("-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--root",
                "--diff-merges=first-parent", "--no-color", "--no-show-signature",
-               "--no-relative", "--format=%H")
+               "--no-relative", "--format=%H %P%x00%cI%x00%aI%x00%s")
 DIFF_OPTIONS = ("-r", "-z", "--raw", "--no-abbrev", "-M", "--no-relative")
 NULL_ID = "0" * 40
 
@@ -208,10 +208,10 @@ def pathspecs(rels: Iterable[str]) -> list[str]:
     return [f":(top,literal){rel}" for rel in rels if rel]
 
 
-def log_args(new: str, excluded: Iterable[str], rel: str, follow: bool) -> list[str]:
-    """`git log` arguments for the history of `rel` up to `new`, without `excluded`'s."""
-    return [*LOG_OPTIONS, *(["--follow"] if follow else []), new,
-            *(f"^{commit}" for commit in excluded), "--", *pathspecs([rel])]
+def log_args(new: str, excluded: Iterable[str], rel: str) -> list[str]:
+    """`git log` arguments for the history of `rel` up to `new`, without `excluded`'s:
+    each commit's id and parents, committer and author dates, subject and raw changes."""
+    return [*LOG_OPTIONS, new, *(f"^{commit}" for commit in excluded), "--", *pathspecs([rel])]
 
 
 Entry = tuple[str, str, str, str, str, str]
@@ -244,21 +244,6 @@ def raw_entries(output: bytes) -> list[Entry]:
     return [raw_entry(f, fields) for f in fields if f.lstrip(b"\n").startswith(b":")]
 
 
-def raw_records(fields: Iterable[bytes]) -> Iterator[tuple[str, list[Entry]]]:
-    """(commit id, entries) from `git log -z --raw --format=%H` output."""
-    commit, entries = "", []
-    it = iter(fields)
-    for field in it:
-        if field.lstrip(b"\n").startswith(b":"):
-            entries.append(raw_entry(field, it))
-        elif field.strip():
-            if commit:
-                yield commit, entries
-            commit, entries = field.strip().decode("ascii"), []
-    if commit:
-        yield commit, entries
-
-
 def policy_change(entry: Entry) -> Entry | None:
     """The entry seen through policy files only: a rename to or from another type of file
     is an addition or a removal; other files are dropped."""
@@ -287,36 +272,3 @@ def subject_of(message: str | bytes) -> str:
     """A commit's subject as `git log %s` shows it: the first paragraph on one line."""
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
     return " ".join(text.strip().split("\n\n", 1)[0].split())
-
-
-class Spool:
-    """A newest-first `git log` on disk, read back oldest first: memory stays flat however
-    long the history. `cut_at` is the first commit at a shallow clone's boundary, if any."""
-
-    def __init__(self, stream: IO[bytes], folder: bool, shallow: frozenset[str]) -> None:
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self.offsets = array("q")
-        self.total = 0
-        self.cut_at = ""
-        try:
-            for commit, entries in raw_records(raw_fields(stream)):
-                kept = [e for e in map(policy_change, entries) if e] if folder else entries
-                if kept:
-                    self.cut_at = self.cut_at or (commit if commit in shallow else "")
-                    self.offsets.append(self.file.tell())
-                    self.file.write(json.dumps([commit, kept]).encode("ascii") + b"\n")
-                    self.total += len(kept)
-        except BaseException:
-            self.close()
-            raise
-
-    def oldest_first(self) -> Iterator[tuple[str, list[Entry]]]:
-        """(commit id, entries) from the oldest commit to the newest."""
-        for offset in reversed(self.offsets):
-            self.file.seek(offset)
-            commit, entries = json.loads(self.file.readline())
-            yield commit, [(e[0], e[1], e[2], e[3], e[4], e[5]) for e in entries]
-
-    def close(self) -> None:
-        """Delete the spool file."""
-        self.file.close()

@@ -19,27 +19,29 @@ POLICY_FILE = "policy.yaml"
 
 def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable[str] = (),
                    filters: Filters | None = None,
-                   severities: Mapping[str, Severity] | None = None) -> Review:
-    """Validate the head side of every changed policy file and compare it with the base."""
+                   severities: Mapping[str, Severity] | None = None,
+                   use_cache: bool = True) -> Review:
+    """Validate the head side of every changed policy file and compare it with the base
+    (`use_cache=False`: parse every blob, trusting no cache; see README, "The cache")."""
     with open_repo(repo_dir) as repo:
         base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
         top = str(repo.working_tree_dir or repo_dir)
     files = []
     for change in changed_files(top, base_sha, head_sha, paths):
         files.append(_review_file(top, base_sha, head_sha, change, filters or Filters(),
-                                  severities))
+                                  severities, use_cache))
     return Review(base_sha, head_sha, base, head, tuple(files))
 
 
 def _review_file(top: str, base: str, head: str, change: FileChange, filters: Filters,
-                 severities: Mapping[str, Severity] | None) -> FileReview:
+                 severities: Mapping[str, Severity] | None, use_cache: bool) -> FileReview:
     old = new = None
     problems: list[PolicyTrackerError] = []
     try:
         if change.old_path:
-            old = _version_at(top, base, change.old_path, [])
+            old = _version_at(top, base, change.old_path, [], use_cache)
         if change.new_path:
-            new = _version_at(top, head, change.new_path, problems)
+            new = _version_at(top, head, change.new_path, problems, use_cache)
     except (LoadError, NotFoundError) as exc:
         return FileReview(change.status, change.old_path, change.new_path, None, (exc,),
                           "could not be read")
@@ -55,11 +57,11 @@ def _review_file(top: str, base: str, head: str, change: FileChange, filters: Fi
     return FileReview(change.status, change.old_path, change.new_path, diff)
 
 
-def _version_at(top: str, commit: str, path: str,
-                problems: list[PolicyTrackerError]) -> tuple[Version, Catalog]:
+def _version_at(top: str, commit: str, path: str, problems: list[PolicyTrackerError],
+                use_cache: bool = True) -> tuple[Version, Catalog]:
     """The file at `commit` as a diff side; snapshot problems are collected, not raised."""
     try:
-        doc = read_document_at(top, commit, path)
+        doc = read_document_at(top, commit, path, use_cache)
     except LoadError as exc:
         problems.append(exc)
         raise
@@ -67,7 +69,7 @@ def _version_at(top: str, commit: str, path: str,
     doc = Document(name, doc.data, doc.source_map)
     if not (isinstance(doc.data, dict) and "snapshot" in doc.data):
         return Version(name, RuleTree(doc.data, {}), ((doc, ()),)), Catalog(generic=True)
-    catalog, sources = _catalog_at(top, commit, path, problems)
+    catalog, sources = _catalog_at(top, commit, path, problems, use_cache)
     found = check_schema(doc, "snapshot")
     if found:
         problems.extend(found)
@@ -78,11 +80,11 @@ def _version_at(top: str, commit: str, path: str,
     return Version(name, snap.tree, ((doc, ("rules",)),)), catalog
 
 
-def _catalog_at(top: str, commit: str, path: str,
-                problems: list[PolicyTrackerError]) -> tuple[Catalog, tuple[Source, ...]]:
+def _catalog_at(top: str, commit: str, path: str, problems: list[PolicyTrackerError],
+                use_cache: bool = True) -> tuple[Catalog, tuple[Source, ...]]:
     head_path = posixpath.join(posixpath.dirname(posixpath.dirname(path)), POLICY_FILE)
     try:
-        head_doc = read_document_at(top, commit, head_path)
+        head_doc = read_document_at(top, commit, head_path, use_cache)
     except NotFoundError:
         return Catalog(generic=True), ()
     except LoadError as exc:

@@ -1,20 +1,31 @@
-"""The parsed-document cache: same documents back, fast, and never a reason for a run to fail."""
+"""The caches: same documents and comparisons back, fast, self-checking, never a reason for a
+run to fail, and never trusted beyond the inputs an entry names."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
 import time
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from policy_tracker.cache import LOADER_VERSION, DocumentCache, default_cache_dir
+from policy_tracker import cache as cache_module
+from policy_tracker.cache import (FORMAT_VERSION, LOADER_VERSION, DiffCache, DocumentCache,
+                                  default_cache_dir, stats)
 from policy_tracker.load import has_c_loader, parse_document
 from policy_tracker.model import Document, ItemKey
 
 BLOB = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"
+OTHER = "0f18e512dba79e4c8300dd08aeb37f8e728b8dad"
 TEXT = b"""\
 fees:
   amount: 100
@@ -36,14 +47,39 @@ def parsed(text: bytes = TEXT, name: str = "a.yaml") -> Document:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> DocumentCache:
-    return DocumentCache(str(tmp_path / "cache"))
+def store(tmp_path: Path) -> Iterator[DocumentCache]:
+    made = DocumentCache(str(tmp_path / "cache"))
+    yield made
+    made.close()
 
 
-def entry_file(store: DocumentCache, blob: str = BLOB) -> Path:
-    path = store.entry_path(blob)
-    assert path is not None
-    return Path(path)
+def database(store: DocumentCache | DiffCache) -> Path:
+    return Path(store.store.path)
+
+
+@contextlib.contextmanager
+def rows(store: DocumentCache | DiffCache) -> Iterator[sqlite3.Connection]:
+    """The database behind a cache, for tests that tamper with it (committed on exit)."""
+    store.close()
+    with contextlib.closing(sqlite3.connect(database(store))) as db, db:
+        yield db
+
+
+def tamper(store: DocumentCache | DiffCache, **columns: object) -> None:
+    """Overwrite columns of every entry, as an editor of the cache file would."""
+    with rows(store) as db:
+        for name, value in columns.items():
+            db.execute(f"UPDATE entries SET {name} = ?", (value,))
+
+
+def reseal(store: DocumentCache | DiffCache, payload: bytes) -> None:
+    """Replace every payload and recompute its digest: damage that passes the digest."""
+    with rows(store) as db:
+        for kind, key, inputs, version in db.execute(
+                "SELECT kind, key, inputs, version FROM entries").fetchall():
+            db.execute("UPDATE entries SET payload = ?, digest = ? WHERE kind = ? AND key = ?",
+                       (payload, cache_module._digest(kind, key, inputs, version, payload),
+                        kind, key))
 
 
 def test_default_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -72,32 +108,64 @@ def test_round_trip_gives_the_same_document(store: DocumentCache) -> None:
             fresh.data, path)
 
 
-def test_entry_is_data_and_flat_marks_as_json(store: DocumentCache) -> None:
+def test_an_entry_names_its_inputs_and_version_and_carries_a_digest(
+        store: DocumentCache) -> None:
     fresh = parsed()
     store.put(BLOB, fresh)
-    path = entry_file(store)
-    assert path.parent.parent.name == f"v{LOADER_VERSION}-auto"
-    assert path.parent.name == BLOB[:2] and path.name == BLOB[2:] + ".json"
-    entry = json.loads(path.read_bytes())
+    with rows(store) as db:
+        found = db.execute("SELECT kind, key, inputs, version, digest, payload FROM entries"
+                           ).fetchall()
+    assert len(found) == 1
+    kind, key, inputs, version, digest, payload = found[0]
+    assert (kind, key, inputs) == ("document", BLOB, BLOB)
+    assert version == f"f{FORMAT_VERSION}-v{LOADER_VERSION}-auto"
+    assert digest == cache_module._digest(kind, key, inputs, version, payload)
+    entry = json.loads(zlib.decompress(payload))
     assert set(entry) == {"data", "marks"}
     assert entry["data"] == fresh.data
     flat = fresh.source_map.flatten(fresh.data)
     assert entry["marks"] == {key: list(value) for key, value in flat.items()}
 
 
+def test_the_cache_is_smaller_than_the_yaml_it_stands_for(tmp_path: Path) -> None:
+    text = _policy(1600)
+    made = DocumentCache(str(tmp_path / "cache"))
+    made.put(BLOB, parse_document(text, "big.yaml"))
+    made.close()
+    with contextlib.closing(sqlite3.connect(tmp_path / "cache" / "documents.sqlite3")) as db:
+        (size,) = db.execute("SELECT length(payload) FROM entries").fetchone()
+    assert size < 0.5 * len(text), (size, len(text))
+
+
 def test_the_two_yaml_back_ends_never_share_entries(store: DocumentCache,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     store.put(BLOB, parsed())
+    store.close()
     monkeypatch.setenv("POLICY_TRACKER_YAML", "pure")
-    assert store.get(BLOB, "x") is None
-    assert f"v{LOADER_VERSION}-pure" in str(entry_file(store))
+    pure = DocumentCache(store.directory)
+    assert pure.get(BLOB, "x") is None
+    pure.close()
+    monkeypatch.delenv("POLICY_TRACKER_YAML")
+    assert DocumentCache(store.directory).get(BLOB, "x") is not None
 
 
 def test_disabled_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
     off = DocumentCache(str(tmp_path / "cache"), enabled=False)
     off.put(BLOB, parsed())
     assert off.get(BLOB, "x") is None
+    off.close()
+    diffs = DiffCache(str(tmp_path / "cache"), enabled=False)
+    diffs.put_json([1], "a", "b")
+    assert diffs.get_json("a", "b") is None
+    diffs.close()
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_cache_directory_is_private(tmp_path: Path) -> None:
+    made = DocumentCache(str(tmp_path / "deep" / "cache"))
+    made.put(BLOB, parsed())
+    made.close()
+    assert stat.S_IMODE(os.stat(tmp_path / "deep" / "cache").st_mode) == 0o700
 
 
 @pytest.mark.parametrize("blob", ["", "abc", "../../../etc/passwd", BLOB.upper(), BLOB + "0"])
@@ -107,30 +175,150 @@ def test_only_full_blob_ids_are_keys(store: DocumentCache, blob: str) -> None:
     assert not Path(store.directory).exists()
 
 
+def ignored(store: DocumentCache | DiffCache, read: object) -> str:
+    """The reason the next read ignores an entry (the read must give None)."""
+    before = dict(stats)
+    assert read() is None  # type: ignore[operator]
+    grown = [reason for reason, count in stats.items() if count > before.get(reason, 0)]
+    assert len(grown) == 1, grown
+    return grown[0]
+
+
+def test_an_edited_entry_is_never_shown_as_fact(store: DocumentCache) -> None:
+    store.put(BLOB, parsed(b"authority: Ministry of Justice\n"))
+    store.close()
+    with rows(store) as db:
+        (payload,) = db.execute("SELECT payload FROM entries").fetchone()
+    forged = zlib.compress(zlib.decompress(payload).replace(b"Justice", b"PWNED"))
+    tamper(store, payload=forged)
+    assert ignored(store, lambda: store.get(BLOB, "x")) == "entry fails its digest"
+    store.put(BLOB, parsed(b"authority: Ministry of Justice\n"))  # rewritten
+    back = store.get(BLOB, "x")
+    assert back is not None and back.data == {"authority": "Ministry of Justice"}
+
+
+def test_an_entry_stands_only_for_the_inputs_it_names(store: DocumentCache) -> None:
+    store.put(BLOB, parsed())
+    tamper(store, key=OTHER)  # moved under another blob id, digest and inputs unchanged
+    assert "other inputs" in ignored(store, lambda: store.get(OTHER, "x"))
+    tamper(store, inputs=OTHER)
+    assert ignored(store, lambda: store.get(OTHER, "x")) == "entry fails its digest"
+    tamper(store, inputs=BLOB, key=BLOB, version="f0-v0-auto")
+    assert "another version" in ignored(store, lambda: store.get(BLOB, "x"))
+
+
 @pytest.mark.parametrize("damage", [
     b"", b"{", b"not json", b'{"data": [1, 2], "marks": {}}', b'{"marks": {}, "data": {}}',
     b'{"data":{"a":1},"marks":', b'{"data":{"a":1}}', b"\xff\xfe", b'{"data":{"a":1},"x":{}}',
+    b'{"data":{"a":NaN},"marks":{}}',
 ])
-def test_corrupt_entries_are_ignored_and_rewritten(store: DocumentCache, damage: bytes) -> None:
+def test_damaged_entries_that_pass_the_digest_are_still_refused(store: DocumentCache,
+                                                               damage: bytes) -> None:
     store.put(BLOB, parsed())
-    entry_file(store).write_bytes(damage)
+    reseal(store, zlib.compress(damage))
     assert store.get(BLOB, "x") is None
     store.put(BLOB, parsed())
     back = store.get(BLOB, "x")
     assert back is not None and back.data == parsed().data
 
 
-@pytest.mark.parametrize("marks", [b'{"a":[1]}', b'{"a":"1:2"}', b"[1,2]", b'{"a":[1,2],'])
-def test_damaged_marks_cost_positions_not_a_crash(store: DocumentCache, marks: bytes) -> None:
-    entry_file(store).parent.mkdir(parents=True)
-    entry_file(store).write_bytes(b'{"data":{"a":1},"marks":' + marks + b"}")
-    back = store.get(BLOB, "x")
-    assert back is not None and back.data == {"a": 1}
-    assert back.source_map.locate(back.data, ("a",)) is None
+@pytest.mark.parametrize("payload", [b"", b"\x78\x9c", b"not zlib at all",
+                                     zlib.compress(b'{"data":{},"marks":{}}')[:-3]])
+def test_truncated_payloads_are_refused(store: DocumentCache, payload: bytes) -> None:
+    store.put(BLOB, parsed())
+    reseal(store, payload)
+    assert ignored(store, lambda: store.get(BLOB, "x")) in (
+        "entry does not inflate", "entry does not decode")
+
+
+def test_entries_are_read_and_inflated_with_a_cap(store: DocumentCache,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    store.put(BLOB, parsed())
+    bomb = zlib.compress(b'{"data":{"a":"' + b"x" * 2_000_000 + b'"},"marks":{}}', 9)
+    reseal(store, bomb)
+    monkeypatch.setattr(cache_module, "MAX_ENTRY", 100_000)
+    assert ignored(store, lambda: store.get(BLOB, "x")) == "entry does not inflate"
+    reseal(store, b"x" * 200_000)
+    assert ignored(store, lambda: store.get(BLOB, "x")) == "entry too large or malformed"
+
+
+@pytest.mark.parametrize("damage", [[], [{"path": []}], {"a": 1}, [{"kind": "added"}]])
+def test_a_shape_valid_comparison_never_erases_real_changes(tmp_path: Path,
+                                                            damage: object) -> None:
+    diffs = DiffCache(str(tmp_path / "cache"))
+    diffs.put_json([{"real": "change"}], BLOB, OTHER, "catalogue")
+    tamper(diffs, payload=zlib.compress(json.dumps(damage).encode()))
+    assert diffs.get(BLOB, OTHER, "catalogue") is None
+    if damage != []:  # (an empty list that passes its digest is a forgery: see the README)
+        reseal(diffs, zlib.compress(json.dumps(damage).encode()))
+        assert diffs.get(BLOB, OTHER, "catalogue") is None  # not a list of changes
+    diffs.close()
+
+
+def test_a_comparison_names_every_part_of_its_key(tmp_path: Path) -> None:
+    diffs = DiffCache(str(tmp_path / "cache"))
+    diffs.put_json(["x"], BLOB, OTHER, "catalogue")
+    assert diffs.get_json(BLOB, OTHER, "catalogue") == ["x"]
+    assert diffs.get_json(OTHER, BLOB, "catalogue") is None
+    assert diffs.get_json(BLOB, OTHER, "another catalogue") is None
+    with rows(diffs) as db:
+        (inputs,) = db.execute("SELECT inputs FROM entries").fetchone()
+    assert inputs.split("\x1f") == [BLOB, OTHER, "catalogue"]
+
+
+def _special_database(kind: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "sparse 3 GB":
+        with open(path, "wb") as handle:
+            handle.truncate(3 << 30)
+    else:
+        path.write_bytes(b"garbage " * 1000)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "sparse 3 GB", "garbage"])
+def test_a_database_that_is_not_one_is_replaced_without_hanging(tmp_path: Path,
+                                                                kind: str) -> None:
+    folder = tmp_path / "cache"
+    _special_database(kind, folder / "documents.sqlite3")
+    # In a child process with a time and memory limit: a hang or a read of /dev/zero fails it.
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from policy_tracker.cache import DocumentCache, stats\n"
+        "from policy_tracker.load import parse_document\n"
+        f"c = DocumentCache({str(folder)!r})\n"
+        f"assert c.get({BLOB!r}, 'x') is None\n"
+        f"c.put({BLOB!r}, parse_document(b'a: 1\\n', 'x'))\n"
+        f"assert c.get({BLOB!r}, 'x').data == {{'a': 1}}\n"
+        "c.close()\n"
+        "print(dict(stats))\n")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(root)))
+    assert done.returncode == 0, done.stderr
+    assert "replaced" in done.stdout
+    assert stat.S_ISREG(os.lstat(folder / "documents.sqlite3").st_mode)
+    assert os.path.getsize(folder / "documents.sqlite3") < 1 << 20
+
+
+def test_a_database_the_cache_cannot_replace_disables_it(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _special_database("folder", folder / "documents.sqlite3")
+    made = DocumentCache(str(folder))
+    made.put(BLOB, parsed())
+    assert made.get(BLOB, "x") is None
+    made.close()
 
 
 def test_cache_may_be_deleted_at_any_time(store: DocumentCache) -> None:
     store.put(BLOB, parsed())
+    store.close()
     shutil.rmtree(store.directory)
     assert store.get(BLOB, "x") is None
     store.put(BLOB, parsed())
@@ -148,22 +336,24 @@ def test_write_errors_never_fail(tmp_path: Path) -> None:
     assert odd.get(BLOB, "x") is None
 
 
-def test_failed_write_leaves_no_temporary_file(store: DocumentCache,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(os, "replace", refuse)
-    store.put(BLOB, parsed())
-    folder = entry_file(store).parent
-    assert list(folder.iterdir()) == []
-
-
 def test_entries_are_replaced_whole(store: DocumentCache) -> None:
     store.put(BLOB, parsed(b"a: 1\n"))
     store.put(BLOB, parsed(b"a: 2\n"))
-    assert [p.name for p in entry_file(store).parent.iterdir()] == [BLOB[2:] + ".json"]
     back = store.get(BLOB, "x")
     assert back is not None and back.data == {"a": 2}
+    with rows(store) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (1,)
+
+
+def test_two_caches_at_once_share_the_databases(tmp_path: Path) -> None:
+    one, two = DocumentCache(str(tmp_path / "c")), DocumentCache(str(tmp_path / "c"))
+    one.put(BLOB, parsed(b"a: 1\n"))
+    one.close()
+    two.put(OTHER, parsed(b"b: 1\n"))
+    two.close()
+    three = DocumentCache(str(tmp_path / "c"))
+    assert three.get(BLOB, "x") is not None and three.get(OTHER, "x") is not None
+    three.close()
 
 
 def _policy(size: int) -> bytes:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -186,11 +188,13 @@ def test_cached_timeline_equals_a_fresh_one(policy_repo: Path, tmp_path: Path,
     monkeypatch.setenv("POLICY_TRACKER_CACHE_DIR", str(tmp_path / "cache"))
     fresh = build_git_timeline(str(policy_repo), "policies", use_cache=False).to_dict()
     first = build_git_timeline(str(policy_repo), "policies", use_cache=True).to_dict()
-    assert list((tmp_path / "cache").glob("diff-v*/*/*.json")), "no comparison was cached"
+    database = tmp_path / "cache" / "comparisons.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        kinds = dict(db.execute("SELECT kind, count(*) FROM entries GROUP BY kind").fetchall())
+    assert kinds.get("changes") and kinds.get("meta"), kinds
     again = build_git_timeline(str(policy_repo), "policies", use_cache=True).to_dict()
     assert fresh == first == again
     # Summaries cached, comparisons gone: skipped revisions are read when a comparison needs it.
-    for entry in (tmp_path / "cache").glob("diff-v*/*/*.json"):
-        if entry.read_text("ascii").startswith("["):
-            entry.unlink()
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("DELETE FROM entries WHERE kind = 'changes'")
     assert build_git_timeline(str(policy_repo), "policies", use_cache=True).to_dict() == fresh

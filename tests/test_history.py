@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy_tracker import history
+from policy_tracker import gitstream, history
 from policy_tracker.errors import (
     BadRefError,
     GitError,
@@ -605,11 +605,17 @@ def spy_on_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         return popen(command, *args, **kwargs)
     monkeypatch.setattr(gitpython.cmd.Git, "execute", spy_execute)
     monkeypatch.setattr(gitpython.cmd, "safer_popen", spy_popen)
+    own = gitstream._popen
+
+    def spy_own(command: Any, **kwargs: Any) -> Any:
+        seen.append([str(part) for part in command])
+        return own(command, **kwargs)
+    monkeypatch.setattr(gitstream, "_popen", spy_own)
     return seen
 
 
-OUR_OPTIONS = {*LOG_OPTIONS, *DIFF_OPTIONS, "--follow", "--no-renames", "--diff-filter=D",
-               "--git-dir", "--batch", "--batch-check", "--"}
+OUR_OPTIONS = {*LOG_OPTIONS, *DIFF_OPTIONS, "--git-dir", "--batch", "--batch-check", "--",
+               "--full-tree"}
 
 
 def test_no_user_text_on_a_git_command_line_starts_with_a_dash(
@@ -630,9 +636,14 @@ def test_a_few_git_processes_whatever_the_number_of_revisions(
     fast_history(repo, "p.yaml", (f"v: {n}\n".encode() for n in range(60)))
     argv = spy_on_git(monkeypatch)
     assert len(revisions(repo, "p.yaml", use_cache=False, notes=lambda note: None)) == 60
-    # rev-parse, log, diff-tree (for the note) and the two persistent cat-file processes,
-    # each seen once by execute and once at process creation.
-    assert len(argv) <= 10, argv
+    # GitPython's rev-parse and its persistent cat-file --batch-check and --batch (resolving
+    # the ref, reading the tip's tree), each seen once by execute and once at process
+    # creation; then one log and one cat-file --batch for all 60 blobs (the file was added
+    # in a root commit: no diff-tree to ask whether it was a rename).
+    assert len(argv) <= 8, argv
+    assert sum("log" in cmd for cmd in argv) == 1
+    assert sum(cmd[1:3] == ["--git-dir", str(repo / ".git")] and "--batch" in cmd
+               for cmd in argv) == 1
 
 
 # --- scale: real histories, memory, processes -----------------------------------------------

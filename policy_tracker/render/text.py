@@ -15,6 +15,7 @@ from ..model import (
     Timeline,
     format_path,
 )
+from ..i18n import message
 from ..text import format_value
 from .common import (
     SYMBOLS,
@@ -117,7 +118,8 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
         lines += change_lines(list(event.changes), options, with_file=False)
         if event.changes or not (event.baseline or event.error):
             lines.append(f"  {summary(event.changes, lang)}")
-    lines += ["", _count(len(timeline.events), lang)]
+    invalid = sum(1 for event in timeline.events if event.error)
+    lines += ["", _count(len(timeline.events), lang) + invalid_note(invalid, lang)]
     return "\n".join(lines) + "\n"
 
 
@@ -141,6 +143,11 @@ def event_heading(event: Event, lang: str, track: str = "") -> str:
         head += f"{', ' if lang == 'en' else '，'}{event.snapshot.document_number}"
     marker = status_marker(event, lang)
     return display(head + (f"  [{marker}]" if marker else ""))
+
+
+def invalid_note(invalid: int, lang: str) -> str:
+    """", 3 of them did not load" after the count of events (git histories), or ""."""
+    return message("gittimeline.invalid", lang, count=invalid) if invalid else ""
 
 
 def _count(events: int, lang: str) -> str:

@@ -1,0 +1,146 @@
+"""Git timelines written as they are read: memory does not grow with the number of revisions.
+
+Events come from `gittimeline.iter_git_events` in commit order; the documented order is by
+date, then commit order. Each event is pickled to a temporary spool as it comes, with only
+its sort key kept in memory; the spool is then read back in order and rendered event by event
+(`json`, `jsonl`, `csv` and `text`), byte for byte what the whole-timeline renderers give
+(a test holds them to it). Other formats render the whole timeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from .gittimeline import event_order, git_timeline_head, iter_git_events
+from .model import Event, RenderOptions, Timeline
+from .refs import repo_path
+from .render.csv import CHANGE_COLUMNS, EVENT_COLUMNS, change_row, event_cells
+from .render.escape import csv_cell
+from .render.common import event_context, summary
+from .render.escape import display
+from .render.json import escape_invisible
+from .render.jsonl import line
+from .render.text import _count, _timeline_head, change_line, event_heading, invalid_note
+
+STREAMED = ("json", "jsonl", "csv", "text")
+Key = tuple[Any, int, str, int]
+
+
+class EventSpool:
+    """Events on disk in arrival order, read back in the documented order."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.keys: list[Key] = []
+        self.invalid = 0
+
+    def add(self, event: Event) -> None:
+        """Keep one event (on disk) and its sort key (in memory)."""
+        date, order = event_order(event)
+        self.keys.append((date, order, event.track, self.file.tell()))
+        pickle.dump(event, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.invalid += bool(event.error)
+
+    def tracks(self) -> tuple[str, ...]:
+        """The tracks in order of first appearance in the sorted events."""
+        self.keys.sort()
+        return tuple(dict.fromkeys(key[2] for key in self.keys))
+
+    def events(self) -> Iterator[Event]:
+        """The events in the documented order."""
+        self.keys.sort()
+        for key in self.keys:
+            self.file.seek(key[3])
+            yield pickle.load(self.file)  # noqa: S301 - our own spool, written just now
+
+    def close(self) -> None:
+        """Delete the spool."""
+        self.file.close()
+
+
+def spool_git_events(repo_dir: str, path: str, rev_range: str | None, use_cache: bool,
+                     progress: Callable[[int, int], None] | None,
+                     notes: Callable[[str], None] | None) -> EventSpool:
+    """Read the history into a spool (the caller closes it)."""
+    spool = EventSpool()
+    try:
+        for event in iter_git_events(repo_dir, path, rev_range, use_cache, progress, notes):
+            spool.add(event)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def stream_timeline(fmt: str, head: Timeline, events: Iterable[Event],
+                    options: RenderOptions) -> Iterator[str]:
+    """The timeline `head` with `events`, in `fmt` (one of STREAMED), chunk by chunk."""
+    return _STREAMERS[fmt](head, events, options)
+
+
+def _json(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:
+    rest = head.to_dict()
+    del rest["events"]
+    first = True
+    for event in events:
+        text = json.dumps(event.to_dict(), sort_keys=True, indent=2, ensure_ascii=False,
+                          allow_nan=False)
+        yield escape_invisible(("{\n  \"events\": [\n" if first else ",\n")
+                               + "    " + text.replace("\n", "\n    "))
+        first = False
+    tail = json.dumps(rest, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    yield escape_invisible(("{\n  \"events\": []," if first else "\n  ],")
+                           + tail[1:]) + "\n"
+
+
+def _jsonl(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:
+    for event in events:
+        yield line(event.to_dict()) + "\n"
+
+
+def _csv(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:
+    lang = options.lang
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EVENT_COLUMNS + CHANGE_COLUMNS)
+    for event in events:
+        cells = event_cells(event, lang)
+        rows = [cells + change_row(c, lang) for c in event.changes] or \
+            [cells + [""] * len(CHANGE_COLUMNS)]
+        for row in rows:
+            writer.writerow([csv_cell(cell) for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _text(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:
+    lang = options.lang
+    yield "\n".join(_timeline_head(head, options))
+    count = invalid = 0
+    for event in events:
+        lines = ["", event_heading(event, lang, head.track_title(event.track, lang))]
+        lines += [f"  {display(text)}" for text in event_context(event, lang)]
+        lines += [change_line(c, options, with_file=False) for c in event.changes]
+        if event.changes or not (event.baseline or event.error):
+            lines.append(f"  {summary(event.changes, lang)}")
+        count += 1
+        invalid += bool(event.error)
+        yield "\n" + "\n".join(lines)
+    yield "\n\n" + _count(count, lang) + invalid_note(invalid, lang) + "\n"
+
+
+_STREAMERS: dict[str, Callable[[Timeline, Iterable[Event], RenderOptions], Iterator[str]]] = {
+    "json": _json, "jsonl": _jsonl, "csv": _csv, "text": _text}
+
+
+def head_for(path: str, spool: EventSpool) -> Timeline:
+    """The timeline of `path` with the spool's tracks and no events (they are streamed)."""
+    return git_timeline_head(repo_path(path), spool.tracks())

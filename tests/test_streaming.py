@@ -1,0 +1,169 @@
+"""Git timelines written as they are read: byte for byte what the whole-timeline renderers
+give, in the documented order, with memory that does not grow with the history."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import io
+import os
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitrepo import commit, fast_history, init_repo
+from policy_tracker.cli import ProgressBar
+from policy_tracker.gittimeline import build_git_timeline, event_order
+from policy_tracker.model import RenderOptions, Text, Timeline
+from policy_tracker.render import render
+from policy_tracker.streaming import (STREAMED, EventSpool, head_for, spool_git_events,
+                                      stream_timeline)
+from tests.test_render_timeline import change, crafted, sample_timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "sample" / "example-residence"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POLICY_TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def streamed(fmt: str, timeline: Timeline, lang: str = "en") -> str:
+    head = dataclasses.replace(timeline, events=())
+    return "".join(stream_timeline(fmt, head, iter(timeline.events), RenderOptions(lang=lang)))
+
+
+def odd_timeline() -> Timeline:
+    """Invisible and bidirectional characters, an error event, a multi-line value."""
+    base = crafted("Tricky \u202e title\u061c", number="No.\u200b 5",
+                   changes=(change("raised\u2028again", old={"a": [1, 2]}, new=None),))
+    broken = dataclasses.replace(base.events[0], id="x#1", error="a.yaml:3:1: bad\x1b[2J",
+                                 changes=(), snapshot=None, previous="")
+    return dataclasses.replace(base, events=base.events + (broken,), tracks=("national",))
+
+
+CASES = {"sample": sample_timeline, "empty": lambda: Timeline("e", Text("E", "E"), (), ()),
+         "odd": odd_timeline}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("fmt", STREAMED)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_streamed_output_is_the_whole_rendering(case: str, fmt: str, lang: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    timeline = CASES[case]()
+    assert streamed(fmt, timeline, lang) == render("timeline", fmt, timeline,
+                                                   RenderOptions(lang=lang))
+
+
+@pytest.fixture
+def folder_history(tmp_path: Path) -> Path:
+    """Three files over five commits, one revision invalid, one with an effective date
+    older than its commit (so the documented order is not the commit order)."""
+    repo = init_repo(tmp_path / "repo")
+    commit(repo, {"p/a.yaml": "a: 1\n", "p/b.yaml": "b: 1\n"}, "start",
+           "2022-01-01T10:00:00+00:00")
+    commit(repo, {"p/a.yaml": "a: [2\n"}, "break a", "2022-02-01T10:00:00+00:00")
+    commit(repo, {"p/a.yaml": "a: 3\n", "p/c.yaml": "c: 1\n"}, "fix a, add c",
+           "2022-03-01T10:00:00+00:00")
+    snapshot = (SAMPLE / "national" / "2010-01-01-act.yaml").read_text("utf-8")
+    commit(repo, {"p/b.yaml": snapshot}, "b becomes a snapshot", "2022-04-01T10:00:00+00:00")
+    commit(repo, {"p/c.yaml": None}, "drop c", "2022-05-01T10:00:00+00:00")
+    return repo
+
+
+@pytest.mark.parametrize("fmt", STREAMED)
+def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt: str) -> None:
+    built = build_git_timeline(str(folder_history), "p", use_cache=False)
+    spool = spool_git_events(str(folder_history), "p", None, False, None, None)
+    try:
+        assert spool.invalid == 1 and len(spool.keys) == len(built.events) == 7
+        text = "".join(stream_timeline(fmt, head_for("p", spool), spool.events(),
+                                       RenderOptions()))
+    finally:
+        spool.close()
+    assert text == render("timeline", fmt, built, RenderOptions())
+    dates = [e.date for e in built.events]
+    assert dates == sorted(dates) and dates[0] == dt.date(2010, 1, 1)
+
+
+def test_the_cli_streams_and_counts_invalid_revisions(folder_history: Path, run_cli: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder_history)
+    result = run_cli("timeline", "--git", "p", "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    built = build_git_timeline(str(folder_history), "p", use_cache=False)
+    assert result.stdout == render("timeline", "text", built, RenderOptions())
+    assert result.stdout.endswith(
+        "\n7 events, 1 of them did not load (each shown with its reason)\n")
+    assert result.stderr == ("note: 1 of 7 revisions did not load; each is shown with its "
+                             "reason and the next good one is compared with the last good "
+                             "one\n")
+    zh = run_cli("timeline", "--git", "p", "--no-cache", "--lang", "zh", "--quiet")
+    assert zh.stdout.endswith("共7个事件，其中1个未能读取（均已注明原因）\n") and zh.stderr == ""
+    json_out = run_cli("timeline", "--git", "p", "--no-cache", "--format", "json", "--quiet")
+    assert json_out.stdout == render("timeline", "json", built, RenderOptions())
+
+
+def test_the_spool_keeps_only_keys_in_memory(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    rows = "".join(f"  - id: r{i}\n    amount: {{value}}\n    label: rule {i}\n"
+                   for i in range(40))
+    fast_history(repo, "p.yaml", (("rules:\n" + rows).replace("{value}", str(v)).encode()
+                                  for v in range(1, 241)))
+    live: dict[int, int] = {}
+    spool = EventSpool()
+    tracemalloc.start()
+    try:
+        from policy_tracker.gittimeline import iter_git_events
+
+        for count, event in enumerate(iter_git_events(str(repo), "p.yaml", use_cache=False),
+                                      1):
+            spool.add(event)
+            if count in (40, 240):
+                gc.collect()
+                live[count] = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+        spool.close()
+    # 200 more events, each with 40 changes: a few hundred bytes each for the key and the
+    # pickler's memo, never the events themselves (tens of kilobytes each).
+    assert live[240] - live[40] < 200 * 1_000, live
+
+
+def test_event_order_is_date_then_commit_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    timeline = sample_timeline()
+    event = dataclasses.replace(timeline.events[0], id="abc:p.yaml#12")
+    assert event_order(event) == (event.date, 12)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_a_count_and_an_estimate() -> None:
+    screen = Terminal()
+    bar = ProgressBar("Reading history", screen)
+    for done in range(0, 4):
+        bar(done, 3)
+    text = screen.getvalue()
+    assert "Reading history" in text and "3/3" in text
+    assert text.endswith("\n")
+    assert bar.bar is None  # finished: the line is ended and the bar let go
+
+
+def test_no_progress_bar_when_not_on_a_terminal(folder_history: Path, run_cli: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder_history)
+    result = run_cli("timeline", "--git", "p", "--no-cache", "--format", "jsonl")
+    assert "Reading history" not in result.stderr
+    assert "\r" not in result.stderr
