@@ -14,6 +14,7 @@ from .errors import InputError, LoadError, NotFoundError, ValidationError
 from .filters import Filters, filter_diff
 from .load import load_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
+from .openfisca import ParameterTree
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
@@ -86,6 +87,7 @@ class Side:
 
     version: Version
     catalog: Catalog
+    openfisca: ParameterTree | None = None
 
 
 _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-9._-]+))?"
@@ -93,8 +95,16 @@ _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-
 
 
 def open_operand(text: str, policies_dir: str | None = None, track: str = "national",
-                 include_drafts: bool = False, git_dir: str | None = None) -> Side:
-    """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`."""
+                 include_drafts: bool = False, git_dir: str | None = None,
+                 format_in: str = "auto") -> Side:
+    """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`; `format_in` is
+    `auto` (OpenFisca parameters when the file or folder has their shape), `openfisca` or
+    `generic`."""
+    from . import openfisca_sides
+
+    found = openfisca_sides.open_openfisca(text, format_in, git_dir)
+    if found is not None:
+        return Side(Version(found.name, RuleTree({}, {})), Catalog(generic=True), found)
     if os.path.exists(text):
         return side_of_file(text)
     match = _AT.match(text)
@@ -227,6 +237,10 @@ def read_severity_config(path: str) -> dict[str, Severity]:
 
 def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None = None) -> Diff:
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
+    if old.openfisca is not None and new.openfisca is not None:
+        from .openfisca_diff import compare_trees
+
+        return compare_trees(old.openfisca, new.openfisca, severities)
     catalog = new.catalog if not new.catalog.generic else old.catalog
     return compare(old.version, new.version, catalog, severities)
 
@@ -244,6 +258,10 @@ def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[L
 
 
 def _check_target(target: str) -> list[LoadError]:
+    from .openfisca_store import detect, read_tree
+
+    if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
+        return list(read_tree(target).problems)
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
             return list(check_policy(target).problems)

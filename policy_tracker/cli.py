@@ -135,10 +135,14 @@ def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Cal
                         show_default=True, help="Output format.")
 
 
-lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+lang_option = click.option("--lang", type=click.Choice(["en", "zh", "fr"]), default="en",
                            show_default=True, help="Language of labels and sentences.")
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
+format_in_option = click.option(
+    "--format-in", type=click.Choice(["auto", "openfisca", "generic"]), default="auto",
+    show_default=True, help="Read inputs as OpenFisca parameters (auto: when they have their "
+                            "shape) or as generic YAML.")
 
 
 def main() -> None:
@@ -257,19 +261,21 @@ def rules_command(fmt: str) -> None:
               help="Track for POLICY@DATE operands.")
 @click.option("--include-drafts", is_flag=True, help="Let drafts count in POLICY@DATE operands.")
 @click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
+@format_in_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
                  config_file: str | None, track: str, include_drafts: bool,
-                 repo_dir: str | None) -> None:
-    """Compare two versions: files, POLICY@DATE, snapshot ids or REF:path."""
+                 repo_dir: str | None, format_in: str) -> None:
+    """Compare two versions: files, POLICY@DATE, snapshot ids, REF:path or OpenFisca parameter
+    files and folders."""
     from . import api
     from .render import render
 
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
-    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir)
+    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir, format_in)
              for text in (old, new)]
     diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities),
                            api.Filters(only, exclude, accepted))

@@ -562,7 +562,8 @@ class Period:
 
 def periods_of(changes: tuple[Change, ...]) -> tuple[Period, ...]:
     """Overall, then per parameter: the earliest and latest effective dates touched."""
-    dated = [(c.parameter, c.effective) for c in changes if c.effective]
+    # `effective` is a date, or an ISO 8601 interval `start/end` for a whole series.
+    dated = [(c.parameter, d) for c in changes if c.effective for d in c.effective.split("/")]
     if not dated:
         return ()
     names: dict[str, list[str]] = {}

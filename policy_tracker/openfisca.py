@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Iterable, Iterator
 
@@ -77,6 +77,18 @@ class Parameter:
     series: tuple[Series, ...]
     references: tuple[Reference, ...]
     file: str = ""
+    positions: dict[str, Position] = field(default_factory=dict)
+    """Where the description and each metadata entry (and its dates) were written, by path
+    text such as `metadata.reference.2024-01-01`."""
+
+    def position(self, path: Path) -> Position | None:
+        """Where the entry at `path` (below the parameter) was written, or the nearest
+        enclosing entry that has a position."""
+        for end in range(len(path), 0, -1):
+            found = self.positions.get(".".join(map(str, path[:end])))
+            if found is not None:
+                return found
+        return None
 
     @property
     def label(self) -> Text:
@@ -150,8 +162,8 @@ def kind_of(data: Any) -> str:
     if "brackets" in data:
         brackets = data["brackets"]
         ok = isinstance(brackets, list) and all(
-            isinstance(b, dict) and b and set(b) <= set(BRACKET_KEYS)
-            and any(f in b for f in BRACKET_FIELDS) for b in brackets)
+            isinstance(b, dict) and any(f in b and isinstance(b[f], dict) for f in
+                                        BRACKET_FIELDS) for b in brackets)
         return "scale" if ok else ""
     if _dated_map(data):
         return "parameter"
@@ -232,6 +244,24 @@ class _Reader:
             self.problem(path + ("description",), f"'description' of {name!r} must be text")
         return out
 
+    def positions(self, data: dict[str, Any], path: Path) -> dict[str, Position]:
+        """Positions of the description and of metadata entries and their dated items."""
+        out: dict[str, Position] = {}
+        metadata = data.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        keys: list[Path] = [("description",)] + [("metadata", k) for k in metadata]
+        for steps in keys:
+            where = self.position(path + steps)
+            if where is not None:
+                out[".".join(map(str, steps))] = where
+            value = metadata.get(steps[-1]) if len(steps) == 2 else None
+            if isinstance(value, dict):
+                for date in value:
+                    where = self.position(path + steps + (date,))
+                    if where is not None:
+                        out[".".join(map(str, steps + (date,)))] = where
+        return out
+
     def parameter(self, data: dict[str, Any], path: Path, name: str) -> None:
         if "values" in data:
             self.keys(data, path, PARAMETER_KEYS, "parameter", name)
@@ -244,7 +274,8 @@ class _Reader:
         series = Series("value", None, tuple(self.values(values, values_path, name)))
         self.parameters.append(Parameter(
             name, "parameter", description if isinstance(description, str) else "", metadata,
-            (series,), tuple(self.references(metadata, path, name)), self.doc.name))
+            (series,), tuple(self.references(metadata, path, name)), self.doc.name,
+            self.positions(data, path) if "values" in data else {}))
 
     def values(self, values: dict[str, Any], path: Path, name: str) -> Iterator[DatedValue]:
         for date in sorted(values):
@@ -291,7 +322,8 @@ class _Reader:
         description = data.get("description")
         self.parameters.append(Parameter(
             name, "scale", description if isinstance(description, str) else "", metadata,
-            tuple(series), tuple(self.references(metadata, path, name)), self.doc.name))
+            tuple(series), tuple(self.references(metadata, path, name)), self.doc.name,
+            self.positions(data, path)))
 
     def references(self, metadata: dict[str, Any], path: Path, name: str) -> Iterator[Reference]:
         raw = metadata.get("reference")

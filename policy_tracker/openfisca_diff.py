@@ -86,7 +86,10 @@ class _Builder:
     def add(self, parameter: Parameter, path: Path, kind: ChangeKind, rule: str, old: Any,
             new: Any, sentence: Text, effective: str = "", unit: str = "",
             old_position: Position | None = None,
-            new_position: Position | None = None) -> None:
+            new_position: Position | None = None, before: Parameter | None = None) -> None:
+        if before is not None:  # a metadata change: located in each side's file
+            old_position = before.position(path) if old is not None else None
+            new_position = parameter.position(path) if new is not None else None
         full = tuple(parameter.name.split(".")) + path
         fingerprint = hashlib.sha256(json.dumps(
             [rule, list(full), kind.value, old, new], sort_keys=True, ensure_ascii=False,
@@ -94,7 +97,8 @@ class _Builder:
         direction = Direction.NEUTRAL if rule in ("openfisca-reference-changed",
                                                   "openfisca-metadata-changed") \
             else Direction.UNKNOWN
-        position = Position(1, 1, parameter.file) if parameter.file else None
+        owner = before if before is not None and new is None else parameter
+        position = Position(1, 1, owner.file) if owner.file else None
         self.changes.append(Change(
             path=full, kind=kind, old=old, new=new, rule=rule, direction=direction,
             severity=self.severities.get(rule, RULES[rule][0]), label=parameter.label,
@@ -248,7 +252,8 @@ def _compare_references(b: _Builder, old: Parameter, new: Parameter) -> None:
         else:
             sentence, kind = _texts("openfisca.reference.changed", subject=subject, date=when,
                                     old=titles["old"], new=titles["new"]), ChangeKind.MODIFIED
-        b.add(new, path, kind, "openfisca-reference-changed", a or None, z or None, sentence)
+        b.add(new, path, kind, "openfisca-reference-changed", a or None, z or None, sentence,
+              before=old)
 
 
 def _title(text: str) -> str:
@@ -272,17 +277,19 @@ def _compare_metadata(b: _Builder, old: Parameter, new: Parameter) -> None:
             continue
         rule = "openfisca-unit-changed" if key in _UNIT_KEYS else "openfisca-metadata-changed"
         path: Path = ("metadata", key) if key != "description" else ("description",)
-        if isinstance(a, dict) and isinstance(z, dict):
+        if isinstance(a, dict) and isinstance(z, (dict, type(None))) or \
+                isinstance(z, dict) and a is None:
+            a, z = a or {}, z or {}
             for date in sorted(set(a) | set(z)):
                 if a.get(date) != z.get(date):
-                    _meta_change(b, new, subject, path + (date,), rule, key, a.get(date),
-                                 z.get(date), date)
+                    _meta_change(b, (old, new), subject, path + (date,), rule, key,
+                                 a.get(date), z.get(date), date)
             continue
-        _meta_change(b, new, subject, path, rule, key, a, z, "")
+        _meta_change(b, (old, new), subject, path, rule, key, a, z, "")
 
 
-def _meta_change(b: _Builder, parameter: Parameter, subject: Text, path: Path, rule: str,
-                 key: str, old: Any, new: Any, date: str) -> None:
+def _meta_change(b: _Builder, sides: tuple[Parameter, Parameter], subject: Text, path: Path,
+                 rule: str, key: str, old: Any, new: Any, date: str) -> None:
     def text(value: Any) -> str:
         return _short(value if isinstance(value, str) else json.dumps(
             value, ensure_ascii=False, default=str))
@@ -299,7 +306,7 @@ def _meta_change(b: _Builder, parameter: Parameter, subject: Text, path: Path, r
     extra = {"date": date} if date else {}
     sentence = _texts(f"openfisca.metadata.{suffix}{name}", subject=subject, property=key,
                       **shown, **extra)
-    b.add(parameter, path, kind, rule, old, new, sentence)
+    b.add(sides[1], path, kind, rule, old, new, sentence, before=sides[0])
 
 
 def compare_parameters(b: _Builder, old: Parameter | None, new: Parameter | None) -> None:

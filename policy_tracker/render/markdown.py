@@ -18,6 +18,7 @@ from .common import (
     word,
 )
 from .escape import md
+from .periods import periods_lines
 
 
 def redline_md(change: Change, lang: str = "en") -> str:
@@ -58,6 +59,9 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
     title = options.title or ("Changes" if lang == "en" else "变化")
     lines = [f"## {md(title)}", "", f"`{_code(diff.old)}` → `{_code(diff.new)}`", "",
              summary(diff.changes, lang, len(diff.accepted)), ""]
+    periods = periods_lines(diff.periods(), lang)
+    if periods:
+        lines += [md(periods[0])] + [f"- {md(line.strip())}" for line in periods[1:]] + [""]
     for area, changes in by_area(diff.changes, lang):
         lines += [f"### {md(area)}", ""]
         lines += [change_item(c, options) for c in changes]

@@ -26,6 +26,7 @@ from .common import (
     word,
 )
 from .escape import display
+from .periods import periods_lines
 
 _COLOURS = {Direction.STRICTER: "\x1b[31m", Direction.LOOSER: "\x1b[32m",
             Direction.NEUTRAL: "\x1b[2m", Direction.UNKNOWN: "\x1b[33m"}
@@ -59,6 +60,7 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
         lines.append(display(area))
         lines.extend(change_line(c, options) for c in changes)
     lines.append(summary(diff.changes, options.lang, len(diff.accepted)))
+    lines.extend(display(line) for line in periods_lines(diff.periods(), options.lang))
     return "\n".join(lines) + "\n"
 
 

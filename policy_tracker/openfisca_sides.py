@@ -1,0 +1,41 @@
+"""Diff operands read as OpenFisca parameters: a file, a folder or `REF:path`."""
+
+from __future__ import annotations
+
+import os
+
+from .errors import InputError, ValidationError
+from .openfisca import ParameterTree, looks_like_openfisca, read_document
+from .openfisca_store import detect, read_tree, repo_name_of
+
+FORMATS_IN = ("auto", "openfisca", "generic")
+
+
+def checked(tree: ParameterTree) -> ParameterTree:
+    """The tree, or a ValidationError naming every problem found while reading it."""
+    if tree.problems:
+        raise ValidationError(tree.problems)
+    return tree
+
+
+def open_openfisca(text: str, format_in: str = "auto",
+                   git_dir: str | None = None) -> ParameterTree | None:
+    """The operand as a parameter tree, or None when it is not read as OpenFisca parameters."""
+    if format_in not in FORMATS_IN:
+        raise InputError(f"unknown input format {format_in!r}; formats: "
+                         f"{', '.join(FORMATS_IN)}")
+    if format_in == "generic":
+        return None
+    if os.path.exists(text):
+        if format_in == "openfisca" or detect(text):
+            return checked(read_tree(text))
+        return None
+    from .history import parse_operand, read_document_at  # lazy: GitPython is slow to import
+
+    ref_path = parse_operand(text)
+    if ref_path is None:
+        return None
+    doc = read_document_at(git_dir or ".", ref_path[0], ref_path[1])
+    if format_in == "openfisca" or looks_like_openfisca(doc.data):
+        return checked(read_document(doc, repo_name_of(ref_path[1])))
+    return None
