@@ -102,9 +102,9 @@ def open_operand(text: str, policies_dir: str | None = None, track: str = "natio
     `generic`."""
     from . import openfisca_sides
 
-    found = openfisca_sides.open_openfisca(text, format_in, git_dir)
-    if found is not None:
-        return Side(Version(found.name, RuleTree({}, {})), Catalog(generic=True), found)
+    tree = openfisca_sides.open_openfisca(text, format_in, git_dir)
+    if tree is not None:
+        return Side(Version(tree.name, RuleTree({}, {})), Catalog(generic=True), tree)
     if os.path.exists(text):
         return side_of_file(text)
     match = _AT.match(text)

@@ -61,6 +61,35 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "{label} moved from {old} to {new}.", "{label}由{old}移至{new}。"),
     Rule("items-reordered", _e, "The order of an ordered list changed.",
          "{label} reordered.", "{label}顺序调整。"),
+    # OpenFisca parameters (sentences: the `openfisca.` keys of the message catalogues).
+    Rule("openfisca-value-raised", _M, "OpenFisca: a new dated value is higher than the one "
+         "before it.", "{label}: {new} from {date} (was {old}).",
+         "{label}：自{date}起为{new}（原为{old}）。"),
+    Rule("openfisca-value-lowered", _M, "OpenFisca: a new dated value is lower than the one "
+         "before it.", "{label}: {new} from {date} (was {old}).",
+         "{label}：自{date}起为{new}（原为{old}）。"),
+    Rule("openfisca-value-set", _M, "OpenFisca: a new dated value that is not a higher or lower "
+         "number.", "{label}: {new} from {date}.", "{label}：自{date}起为{new}。"),
+    Rule("openfisca-value-ended", _M, "OpenFisca: a dated null ends the parameter.",
+         "{label}: end of the parameter from {date}.", "{label}：自{date}起终止。"),
+    Rule("openfisca-value-retroactive", _M, "OpenFisca: a value dated before existing ones was "
+         "inserted.", "{label}: a value dated {date} inserted (retroactive).",
+         "{label}：插入{date}起的取值（追溯）。"),
+    Rule("openfisca-value-corrected", _M, "OpenFisca: the value of an existing date was "
+         "corrected.", "{label}: the {date} value corrected from {old} to {new}.",
+         "{label}：{date}起的取值由{old}更正为{new}。"),
+    Rule("openfisca-value-removed", _M, "OpenFisca: a dated value was removed.",
+         "{label}: value from {date} removed.", "{label}：删除{date}起的取值。"),
+    Rule("openfisca-parameter-added", _M, "OpenFisca: a parameter, or a bracket's column, was "
+         "added.", "{label}: added.", "{label}：新增。"),
+    Rule("openfisca-parameter-removed", _M, "OpenFisca: a parameter, or a bracket's column, was "
+         "removed.", "{label}: removed.", "{label}：删除。"),
+    Rule("openfisca-unit-changed", _M, "OpenFisca: the unit or scale type changed.",
+         "{label}: unit changed from {old} to {new}.", "{label}：单位由{old}改为{new}。"),
+    Rule("openfisca-reference-changed", _e, "OpenFisca: a legal reference was added, removed or "
+         "changed.", "{label}: reference changed.", "{label}：依据变更。"),
+    Rule("openfisca-metadata-changed", _e, "OpenFisca: metadata or the description changed, not "
+         "the values.", "{label}: {property} changed.", "{label}：{property}变更。"),
 )}
 
 

@@ -8,7 +8,7 @@ fills it, never building sentences by concatenation.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 LANGUAGES = ("en", "zh", "fr")
@@ -17,11 +17,12 @@ PARTIAL = {"fr": ("openfisca.",)}
 """Languages that translate only some features (key prefixes); English fills in the rest."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text("utf-8")
+        folder = resources.files(__package__).joinpath("locales")
+        text = folder.joinpath(f"{lang}.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     data = json.loads(text)

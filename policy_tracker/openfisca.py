@@ -294,7 +294,7 @@ class _Reader:
                 value, where = info["value"], here + ("value",)
             else:
                 value, where = info, here
-            if isinstance(value, str) or isinstance(value, dict):
+            if isinstance(value, (str, dict)):
                 self.problem(where, f"the value of {name!r} at {date} must be a number, true, "
                                     f"false, null or a list (found {type(value).__name__})")
                 continue
@@ -307,18 +307,18 @@ class _Reader:
         for index, bracket in enumerate(data["brackets"]):
             here = path + ("brackets", index)
             self.keys(bracket, here, BRACKET_KEYS, "bracket", f"{name}[{index}]")
-            for field in BRACKET_FIELDS:
-                if field not in bracket:
+            for column in BRACKET_FIELDS:
+                if column not in bracket:
                     continue
-                raw, where = bracket[field], here + (field,)
+                raw, where = bracket[column], here + (column,)
                 if isinstance(raw, dict) and "values" in raw:
                     raw, where = raw["values"], where + ("values",)
                 if not _dated_map(raw):
-                    self.problem(where, f"'{field}' of bracket {index} of {name!r} must map "
+                    self.problem(where, f"'{column}' of bracket {index} of {name!r} must map "
                                         "dates (YYYY-MM-DD) to values")
                     continue
-                label = f"{name}[{index}].{field}"
-                series.append(Series(field, index, tuple(self.values(raw, where, label))))
+                label = f"{name}[{index}].{column}"
+                series.append(Series(column, index, tuple(self.values(raw, where, label))))
         description = data.get("description")
         self.parameters.append(Parameter(
             name, "scale", description if isinstance(description, str) else "", metadata,

@@ -10,30 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from .classify import RULES
 from .i18n import message
 from .model import (Change, ChangeKind, Diff, Direction, JSONValue, Path, Position, Severity,
                     Text)
-from .openfisca import DatedValue, Parameter, ParameterTree, Series
+from .openfisca import BRACKET_FIELDS, DatedValue, Parameter, ParameterTree, Series
 
 LANGS = ("en", "zh", "fr")
-_M, _m, _e = Severity.MAJOR, Severity.MINOR, Severity.EDITORIAL
-RULES: dict[str, tuple[Severity, str]] = {
-    "openfisca-value-raised": (_M, "A new dated value is higher than the one before it."),
-    "openfisca-value-lowered": (_M, "A new dated value is lower than the one before it."),
-    "openfisca-value-set": (_M, "A new dated value that is not a higher or lower number."),
-    "openfisca-value-ended": (_M, "A dated null ends the parameter from that date."),
-    "openfisca-value-retroactive": (_M, "A value dated before existing ones was inserted."),
-    "openfisca-value-corrected": (_M, "The value of an existing date was corrected."),
-    "openfisca-value-removed": (_M, "A dated value was removed."),
-    "openfisca-parameter-added": (_M, "A parameter, scale or bracket field was added."),
-    "openfisca-parameter-removed": (_M, "A parameter, scale or bracket field was removed."),
-    "openfisca-unit-changed": (_M, "The unit of a parameter or of a scale's column changed."),
-    "openfisca-reference-changed": (_e, "A legal reference was added, removed or changed."),
-    "openfisca-metadata-changed": (_e, "Metadata or description changed, values did not."),
-}
 _UNIT_KEYS = ("unit", "threshold_unit", "rate_unit", "amount_unit", "type")
 
 
@@ -101,7 +87,7 @@ class _Builder:
         position = Position(1, 1, owner.file) if owner.file else None
         self.changes.append(Change(
             path=full, kind=kind, old=old, new=new, rule=rule, direction=direction,
-            severity=self.severities.get(rule, RULES[rule][0]), label=parameter.label,
+            severity=self.severities.get(rule, RULES[rule].severity), label=parameter.label,
             sentence=sentence, fingerprint=fingerprint, unit=unit,
             area=_texts("openfisca.area"), old_position=old_position,
             new_position=new_position or (None if old_position else position),
@@ -139,7 +125,9 @@ def _compare_series(b: _Builder, parameter: Parameter, old: Series, new: Series)
     subject = _subject(parameter, new)
     old_dates = {v.date: v for v in old.values}
     new_dates = {v.date: v for v in new.values}
-    last_old = max(old_dates) if old_dates else ""
+    # Retroactive: dated before a value that both versions have (a removed one does not count).
+    kept = set(old_dates) & set(new_dates)
+    last_old = max(kept) if kept else ""
     for date in sorted(set(old_dates) | set(new_dates)):
         before, after = old_dates.get(date), new_dates.get(date)
         path = _series_path(new, date)
@@ -173,7 +161,10 @@ def _added_value(b: _Builder, parameter: Parameter, new: Series, subject: Text,
                  after: DatedValue, last_old: str, unit: str) -> None:
     date, value = after.date, after.value
     path = _series_path(new, date)
-    shown = (lambda lang: show(value, unit, lang))
+
+    def shown(lang: str) -> str:
+        return show(value, unit, lang)
+
     if last_old and date < last_old:
         rule, key = "openfisca-value-retroactive", "openfisca.value.retroactive"
         sentence = _texts(key, subject=subject, date=date, value=shown)
@@ -214,10 +205,13 @@ def _whole(b: _Builder, parameter: Parameter, series: Series, added: bool,
            whole_parameter: bool) -> None:
     if not series.values:
         return
+    unit = parameter.unit_of(series.field)
     key = ("openfisca.parameter." if whole_parameter else "openfisca.series.") + \
-        ("added" if added else "removed")
+        ("added" if added else "removed") + ("_one" if len(series.values) == 1 else "")
+    last = series.values[-1]
     sentence = _texts(key, subject=_subject(parameter, series), count=len(series.values),
-                      start=series.values[0].date, end=series.values[-1].date)
+                      start=series.values[0].date, end=last.date,
+                      value=lambda lang: show(last.value, unit, lang))
     values = {v.date: v.value for v in series.values}
     rule = "openfisca-parameter-added" if added else "openfisca-parameter-removed"
     b.add(parameter, _series_path(series), ChangeKind.ADDED if added else ChangeKind.REMOVED,
@@ -320,7 +314,9 @@ def compare_parameters(b: _Builder, old: Parameter | None, new: Parameter | None
         return
     old_series = {(s.bracket, s.field): s for s in old.series}
     new_series = {(s.bracket, s.field): s for s in new.series}
-    for key in sorted(set(old_series) | set(new_series), key=lambda k: (k[0] or -1, k[1])):
+    order = ("value",) + BRACKET_FIELDS
+    for key in sorted(set(old_series) | set(new_series),
+                      key=lambda k: (-1 if k[0] is None else k[0], order.index(k[1]))):
         a, z = old_series.get(key), new_series.get(key)
         if a is not None and z is not None:
             _compare_series(b, new, a, z)
@@ -345,9 +341,3 @@ def compare_trees(old: ParameterTree, new: ParameterTree,
     for name in sorted(set(before) | set(after)):
         compare_parameters(b, before.get(name), after.get(name))
     return Diff(old.name, new.name, tuple(b.changes))
-
-
-def rule_summaries() -> Iterator[tuple[str, Severity, str]]:
-    """The OpenFisca rules: id, default severity, what they mean."""
-    for rule, (severity, summary) in RULES.items():
-        yield rule, severity, summary

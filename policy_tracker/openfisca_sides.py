@@ -7,6 +7,7 @@ import os
 from .errors import InputError, ValidationError
 from .openfisca import ParameterTree, looks_like_openfisca, read_document
 from .openfisca_store import detect, read_tree, repo_name_of
+from .refs import parse_operand
 
 FORMATS_IN = ("auto", "openfisca", "generic")
 
@@ -30,11 +31,11 @@ def open_openfisca(text: str, format_in: str = "auto",
         if format_in == "openfisca" or detect(text):
             return checked(read_tree(text))
         return None
-    from .history import parse_operand, read_document_at  # lazy: GitPython is slow to import
-
     ref_path = parse_operand(text)
     if ref_path is None:
         return None
+    from .history import read_document_at  # lazy: GitPython is slow to import
+
     doc = read_document_at(git_dir or ".", ref_path[0], ref_path[1])
     if format_in == "openfisca" or looks_like_openfisca(doc.data):
         return checked(read_document(doc, repo_name_of(ref_path[1])))

@@ -68,7 +68,7 @@ def tree_of_documents(name: str, docs: Iterable[tuple[str, Document]]) -> Parame
 
 def yaml_files(folder: str) -> list[str]:
     """Every YAML file under a folder, sorted, hidden files and folders left out."""
-    found = []
+    found: list[str] = []
     for top, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(top, f) for f in sorted(files)
