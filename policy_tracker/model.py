@@ -755,6 +755,10 @@ class Review:
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form."""
-        return {"base": {"ref": self.base_ref, "commit": self.base},
-                "head": {"ref": self.head_ref, "commit": self.head},
-                "files": [f.to_dict() for f in self.files]}
+        out = {"base": {"ref": self.base_ref, "commit": self.base},
+               "head": {"ref": self.head_ref, "commit": self.head},
+               "files": [f.to_dict() for f in self.files]}
+        periods = periods_of(self.changes())
+        if periods:
+            out["periods"] = [p.to_dict() for p in periods]
+        return out

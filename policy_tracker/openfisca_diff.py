@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from .model import (Change, ChangeKind, Diff, Direction, JSONValue, Path, Positi
 from .openfisca import BRACKET_FIELDS, DatedValue, Parameter, ParameterTree, Series
 
 LANGS = ("en", "zh", "fr")
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _UNIT_KEYS = ("unit", "threshold_unit", "rate_unit", "amount_unit", "type")
 
 
@@ -52,12 +54,19 @@ def show(value: JSONValue, unit: str, lang: str) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def _day(value: Any, lang: str) -> Any:
+    """Dates as French readers write them (01/01/2025); ISO in English and Chinese."""
+    if lang == "fr" and isinstance(value, str) and _ISO_DAY.match(value):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return value
+
+
 def _texts(message_key: str, **values: Any) -> Text:
     """A message in every language; values that are Text are taken in each language."""
     out = {}
     for lang in LANGS:
-        filled = {k: (v.get(lang) if isinstance(v, Text) else v(lang) if callable(v) else v)
-                  for k, v in values.items()}
+        filled = {k: (v.get(lang) if isinstance(v, Text) else v(lang) if callable(v) else
+                      _day(v, lang)) for k, v in values.items()}
         out[lang] = message(message_key, lang, **filled)
     return Text(out["en"], out["zh"], out["fr"])
 

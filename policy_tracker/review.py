@@ -12,6 +12,7 @@ from .filters import Filters, filter_diff
 from .history import changed_files, open_repo, read_document_at, resolve_commit
 from .model import (Document, FileChange, FileReview, Review, RuleTree, Severity, Source,
                     Version)
+from .openfisca_review import review_openfisca_file
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 POLICY_FILE = "policy.yaml"
@@ -33,6 +34,9 @@ def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable
 
 def _review_file(top: str, base: str, head: str, change: FileChange, filters: Filters,
                  severities: Mapping[str, Severity] | None) -> FileReview:
+    openfisca = review_openfisca_file(top, base, head, change, filters, severities)
+    if openfisca is not None:
+        return openfisca
     old = new = None
     problems: list[PolicyTrackerError] = []
     try:

@@ -56,7 +56,7 @@ def change_item(change: Change, options: RenderOptions) -> str:
 def render_diff(diff: Diff, options: RenderOptions) -> str:
     """A heading, the summary, and the changes grouped by area."""
     lang = options.lang
-    title = options.title or ("Changes" if lang == "en" else "变化")
+    title = options.title or ("Changes" if lang != "zh" else "变化")
     lines = [f"## {md(title)}", "", f"`{_code(diff.old)}` → `{_code(diff.new)}`", "",
              summary(diff.changes, lang, len(diff.accepted)), ""]
     periods = periods_lines(diff.periods(), lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import FileReview, RenderOptions, Review
 from .common import summary, word
+from .changelog import changelog_block
 from .escape import display, md
 from .markdown import change_item
 
@@ -45,7 +46,7 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     lang = options.lang
     lines = []
     if item.problems:
-        heading = ("**Problems (fix before merging):**" if lang == "en"
+        heading = ("**Problems (fix before merging):**" if lang != "zh"
                    else "**问题（合并前需修正）：**")
         lines += [heading, ""]
         lines += [f"- {_code(p.location() or item.path)} {md(p.message)}" for p in item.problems]
@@ -67,13 +68,13 @@ def render_review(review: Review, options: RenderOptions) -> str:
     lang = options.lang
     changes = review.changes()
     problems = sum(len(f.problems) for f in review.files)
-    title = "Policy review" if lang == "en" else "政策变更审查"
+    title = "Policy review" if lang != "zh" else "政策变更审查"
     head = [MARKER, f"## {title}", "",
             f"{_code(review.base_ref)} ({review.base[:12]}) → {_code(review.head_ref)} "
             f"({review.head[:12]})", "",
             summary(changes, lang) + (f" · {problems} problem(s)" if problems else ""), ""]
     if not review.files:
-        head.append("No policy files changed." if lang == "en" else "没有政策文件变化。")
+        head.append("No policy files changed." if lang != "zh" else "没有政策文件变化。")
         return "\n".join(head) + "\n"
     out = "\n".join(head + ["| file | status | changes | looser | stricter | major | problems |",
                             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]) + "\n"
@@ -87,6 +88,9 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if rows_left_out:
         out += f"\n_… and {rows_left_out} more file(s), left out to stay within GitHub's limit._\n"
     out += "\n"
+    block = changelog_block(review, lang)
+    if block and not _too_long(out + block, reserve=8_000):
+        out += block + "\n"
     left_out = 0
     for item in review.files:
         section = _details(item, options) + "\n"

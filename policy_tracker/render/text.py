@@ -81,7 +81,7 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
 def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     lang = options.lang
     title = options.title or timeline.title.get(lang)
-    lines = [display(f"{title} ({timeline.policy})" if lang == "en"
+    lines = [display(f"{title} ({timeline.policy})" if lang != "zh"
                      else f"{title}（{timeline.policy}）"),
              display(f"{word('tracks', lang)}{colon_of(lang)}"
                      f"{', '.join(timeline.track_title(t, lang) for t in timeline.tracks)}")]
@@ -113,7 +113,7 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
     lang = options.lang
     path = format_path(history.path)
     label = history.label.get(lang)
-    head = f"{label} ({path})" if lang == "en" else f"{label}（{path}）"
+    head = f"{label} ({path})" if lang != "zh" else f"{label}（{path}）"
     where = (f"{word('policy', lang)}{colon_of(lang)}{history.policy}  "
              f"{word('track', lang)}{colon_of(lang)}{history.track}")
     rows = [[word(k, lang) for k in ("date", "value", "snapshot", "citation")]]
