@@ -14,7 +14,7 @@ from .errors import InputError, LoadError, NotFoundError, ValidationError
 from .filters import Filters, filter_diff
 from .load import load_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
-from .openfisca import ParameterTree
+from .openfisca_model import ParameterTree
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder

@@ -328,20 +328,42 @@ def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, 
 
 
 @cli.command("history")
-@click.argument("policy")
-@click.argument("path")
+@click.argument("policy", metavar="POLICY | PATH")
+@click.argument("path", required=False)
 @click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
 @click.option("--all-steps", is_flag=True, help="List every snapshot, not only changes.")
+@click.option("--openfisca", "parameter", metavar="DOTTED.NAME",
+              help="An OpenFisca parameter under PATH (a file or folder of a git repository): "
+                   "its values at --rev and when each was introduced or corrected.")
+@click.option("--rev", metavar="A..B", help="With --openfisca: the commits to read (default HEAD).")
+@click.option("--repo", "repo_dir", metavar="DIR", help="With --openfisca: the repository.")
+@click.option("--no-cache", is_flag=True, help="With --openfisca: do not use the parse cache.")
 @format_option("history", "text")
 @lang_option
 @output_option
 @click.pass_context
-def history_command(ctx: click.Context, policy: str, path: str, track: str, all_steps: bool,
-                    fmt: str, lang: str, output: str | None) -> None:
-    """The value of one field over time, e.g. eligibility.routes[investment].min_years."""
+def history_command(ctx: click.Context, policy: str, path: str | None, track: str,
+                    all_steps: bool, parameter: str | None, rev: str | None,
+                    repo_dir: str | None, no_cache: bool, fmt: str, lang: str,
+                    output: str | None) -> None:
+    """The value of one field over time, e.g. eligibility.routes[investment].min_years;
+    with --openfisca, one OpenFisca parameter across git history."""
     from . import api
     from .render import render
 
+    if parameter is not None:
+        from .openfisca_history import parameter_history
+
+        check(path is None, "with --openfisca, give only the PATH of the parameters")
+        check(fmt in ("text", "markdown", "json"), "--openfisca histories are written as "
+                                                   "text, markdown or json")
+        found = parameter_history(repo_dir or ".", policy, parameter, rev, not no_cache,
+                                  _progress(False))
+        emit(render("parameter_history", fmt, found, options_for(lang, output)), output)
+        return
+    check(path is not None, "name the field: history POLICY PATH")
+    check(not (rev or repo_dir), "--rev and --repo go with --openfisca")
+    assert path is not None
     loaded = api.load_policy(policy, policies_of(ctx))
     try:
         history = api.field_history(loaded, path, track, all_steps)

@@ -18,7 +18,8 @@ from .classify import RULES
 from .i18n import message
 from .model import (Change, ChangeKind, Diff, Direction, JSONValue, Path, Position, Severity,
                     Text)
-from .openfisca import BRACKET_FIELDS, DatedValue, Parameter, ParameterTree, Series
+from .openfisca import BRACKET_FIELDS
+from .openfisca_model import DatedValue, Parameter, ParameterTree, Series
 
 LANGS = ("en", "zh", "fr")
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")

@@ -8,7 +8,8 @@ from .errors import LoadError, NotFoundError, PolicyTrackerError
 from .filters import Filters, filter_diff
 from .history import read_document_at
 from .model import Document, FileChange, FileReview, Severity
-from .openfisca import ParameterTree, looks_like_openfisca, read_document
+from .openfisca import looks_like_openfisca, read_document
+from .openfisca_model import ParameterTree
 from .openfisca_diff import compare_trees
 from .openfisca_store import name_of, repo_name_of
 

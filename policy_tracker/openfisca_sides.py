@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from .errors import InputError, ValidationError
-from .openfisca import ParameterTree, looks_like_openfisca, read_document
+from .openfisca import looks_like_openfisca, read_document
+from .openfisca_model import ParameterTree
 from .openfisca_store import detect, read_tree, repo_name_of
 from .refs import parse_operand
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from .errors import LoadError
 from .load import load_document
 from .model import Document
-from .openfisca import ParameterTree, looks_like_openfisca, merge_trees, read_document
+from .openfisca import looks_like_openfisca, merge_trees, read_document
+from .openfisca_model import ParameterTree
 
 EXTENSIONS = (".yaml", ".yml")
 INDEX = "index"

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text"},
+    "text": {"diff": "text", "timeline": "text", "history": "text",
+             "parameter_history": "parameter_history"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
-                 "report": "report_markdown", "review": "review_markdown"},
-    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json"},
+                 "report": "report_markdown", "review": "review_markdown",
+                 "parameter_history": "parameter_history_md"},
+    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
+             "parameter_history": "json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
     "csv": {"diff": "csv", "timeline": "csv", "history": "csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},
