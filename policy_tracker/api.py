@@ -96,7 +96,7 @@ _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-
 
 def open_operand(text: str, policies_dir: str | None = None, track: str = "national",
                  include_drafts: bool = False, git_dir: str | None = None,
-                 format_in: str = "auto") -> Side:
+                 format_in: str = "auto", currency: str = "") -> Side:
     """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`; `format_in` is
     `auto` (OpenFisca parameters when the file or folder has their shape), `openfisca` or
     `generic`."""
@@ -104,6 +104,7 @@ def open_operand(text: str, policies_dir: str | None = None, track: str = "natio
 
     tree = openfisca_sides.open_openfisca(text, format_in, git_dir)
     if tree is not None:
+        tree = tree.with_currency(currency)
         return Side(Version(tree.name, RuleTree({}, {})), Catalog(generic=True), tree)
     if os.path.exists(text):
         return side_of_file(text)

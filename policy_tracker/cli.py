@@ -139,6 +139,19 @@ lang_option = click.option("--lang", type=click.Choice(["en", "zh", "fr"]), defa
                            show_default=True, help="Language of labels and sentences.")
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
+currency_option = click.option(
+    "--currency", metavar="CODE", default="", callback=lambda _c, _p, v: _currency(v),
+    help="OpenFisca: the ISO 4217 code a bare 'currency' unit stands for (EUR for "
+         "OpenFisca-France); without it amounts are written in 'currency units'.")
+
+
+def _currency(value: str) -> str:
+    if value and not (len(value) == 3 and value.isascii() and value.isalpha()
+                      and value.isupper()):
+        raise click.BadParameter(f"{value!r} is not an ISO 4217 code such as EUR")
+    return value
+
+
 format_in_option = click.option(
     "--format-in", type=click.Choice(["auto", "openfisca", "generic"]), default="auto",
     show_default=True, help="Read inputs as OpenFisca parameters (auto: when they have their "
@@ -262,12 +275,13 @@ def rules_command(fmt: str) -> None:
 @click.option("--include-drafts", is_flag=True, help="Let drafts count in POLICY@DATE operands.")
 @click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
 @format_in_option
+@currency_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
                  config_file: str | None, track: str, include_drafts: bool,
-                 repo_dir: str | None, format_in: str) -> None:
+                 repo_dir: str | None, format_in: str, currency: str) -> None:
     """Compare two versions: files, POLICY@DATE, snapshot ids, REF:path or OpenFisca parameter
     files and folders."""
     from . import api
@@ -275,8 +289,8 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
 
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
-    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir, format_in)
-             for text in (old, new)]
+    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir, format_in,
+                              currency) for text in (old, new)]
     diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities),
                            api.Filters(only, exclude, accepted))
     emit(render("diff", fmt, diff, options_for(lang, output)), output, (old, new))
@@ -338,13 +352,14 @@ def timeline_command(ctx: click.Context, policy: str | None, tracks: tuple[str, 
 @click.option("--rev", metavar="A..B", help="With --openfisca: the commits to read (default HEAD).")
 @click.option("--repo", "repo_dir", metavar="DIR", help="With --openfisca: the repository.")
 @click.option("--no-cache", is_flag=True, help="With --openfisca: do not use the parse cache.")
+@currency_option
 @format_option("history", "text")
 @lang_option
 @output_option
 @click.pass_context
 def history_command(ctx: click.Context, policy: str, path: str | None, track: str,
                     all_steps: bool, parameter: str | None, rev: str | None,
-                    repo_dir: str | None, no_cache: bool, fmt: str, lang: str,
+                    repo_dir: str | None, no_cache: bool, currency: str, fmt: str, lang: str,
                     output: str | None) -> None:
     """The value of one field over time, e.g. eligibility.routes[investment].min_years;
     with --openfisca, one OpenFisca parameter across git history."""
@@ -358,7 +373,7 @@ def history_command(ctx: click.Context, policy: str, path: str | None, track: st
         check(fmt in ("text", "markdown", "json"), "--openfisca histories are written as "
                                                    "text, markdown or json")
         found = parameter_history(repo_dir or ".", policy, parameter, rev, not no_cache,
-                                  _progress(False))
+                                  _progress(False), currency)
         emit(render("parameter_history", fmt, found, options_for(lang, output)), output)
         return
     check(path is not None, "name the field: history POLICY PATH")
@@ -499,9 +514,11 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
                    "(default: $GITHUB_STEP_SUMMARY).")
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
               help="The git repository.")
+@currency_option
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
-                   config_file: str | None, summary_file: str | None, repo_dir: str) -> None:
+                   config_file: str | None, summary_file: str | None, repo_dir: str,
+                   currency: str) -> None:
     """Review a pull request: every policy file changed between --base and --head."""
     from . import api
     from .render import render
@@ -510,7 +527,7 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
     review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
-                            severities)
+                            severities, currency)
     options = plain(lang)
     emit(render("review", fmt, review, options), output)
     if fmt == "github" and summary_file:

@@ -49,6 +49,8 @@ def show(value: JSONValue, unit: str, lang: str) -> str:
     text = _number(value, lang)
     if unit.startswith("currency-"):
         return f"{text} {unit[len('currency-'):]}"
+    if unit.startswith("currency_"):  # currency_next_year and the like: amounts of money
+        unit = "currency"
     if unit in ("currency", "year", "month", "day", "hour"):
         word = message(f"openfisca.unit.{unit}", lang)
         return f"{text}{word}" if lang == "zh" and unit != "currency" else f"{text} {word}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import replace
 
 from .errors import NotFoundError
 from .history import iter_revisions, read_document_at
@@ -59,10 +60,12 @@ def _read_at(repo_dir: str, ref: str, path: str, name: str) -> tuple[str, Parame
 
 
 def parameter_history(repo_dir: str, path: str, name: str, rev: str | None = None,
-                      use_cache: bool = True, progress: Progress | None = None) -> ParameterHistory:
+                      use_cache: bool = True, progress: Progress | None = None,
+                      currency: str = "") -> ParameterHistory:
     """The parameter `name` found under `path` (relative to the top of the repository)."""
     ref = (rev or "HEAD").split("..")[-1] or "HEAD"
     file, parameter = _read_at(repo_dir, ref, path, name)
+    parameter = replace(parameter, currency=currency)
     rows = []
     for series in parameter.series:
         for item in series.values:

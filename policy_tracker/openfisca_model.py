@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import LoadError
 from .model import JSONValue, Path, Position, Text
@@ -59,6 +59,8 @@ class Parameter:
     references: tuple[Reference, ...]
     file: str = ""
     positions: dict[str, Position] = field(default_factory=dict)
+    currency: str = ""
+    """The ISO 4217 code a bare `currency` unit stands for (given by the user; "" unknown)."""
     """Where the description and each metadata entry (and its dates) were written, by path
     text such as `metadata.reference.2024-01-01`."""
 
@@ -85,7 +87,11 @@ class Parameter:
         unit = self.metadata.get(key)
         if not unit and field == "average_rate":
             unit = self.metadata.get("rate_unit")
-        return unit if isinstance(unit, str) else ""
+        if not isinstance(unit, str):
+            return ""
+        if self.currency and (unit == "currency" or unit.startswith("currency_")):
+            return f"currency-{self.currency}"
+        return unit
 
     def reference_at(self, date: str) -> Reference | None:
         """The reference dated on or before `date` (the latest), or an undated one."""
@@ -117,6 +123,13 @@ class ParameterTree:
     def parameter(self, name: str) -> Parameter | None:
         """The parameter called `name`, if any."""
         return next((p for p in self.parameters if p.name == name), None)
+
+    def with_currency(self, code: str) -> ParameterTree:
+        """The tree with a bare `currency` unit read as `code` (EUR for OpenFisca-France)."""
+        if not code:
+            return self
+        return replace(self, parameters=tuple(replace(p, currency=code)
+                                              for p in self.parameters))
 
 
 @dataclass(frozen=True)

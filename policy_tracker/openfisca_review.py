@@ -34,7 +34,7 @@ def _tree(doc: Document | None, path: str) -> ParameterTree:
 
 def review_openfisca_file(top: str, base: str, head: str, change: FileChange, filters: Filters,
                           severities: Mapping[str, Severity] | None,
-                          format_in: str = "auto") -> FileReview | None:
+                          format_in: str = "auto", currency: str = "") -> FileReview | None:
     """The review of one changed file when a side of it is OpenFisca parameters, else None."""
     if format_in == "generic":
         return None
@@ -46,14 +46,14 @@ def review_openfisca_file(top: str, base: str, head: str, change: FileChange, fi
     if new_error is not None:
         return FileReview(change.status, change.old_path, change.new_path, None, (new_error,),
                           "could not be read")
-    new_tree = _tree(new_doc, change.new_path)
+    new_tree = _tree(new_doc, change.new_path).with_currency(currency)
     if new_tree.problems:
         return FileReview(change.status, change.old_path, change.new_path, None,
                           new_tree.problems)
     if old_error is not None:
         return FileReview(change.status, change.old_path, change.new_path, None, (old_error,),
                           "the base side could not be read")
-    old_tree = _tree(old_doc, change.old_path)
+    old_tree = _tree(old_doc, change.old_path).with_currency(currency)
     diff = compare_trees(old_tree, new_tree, severities)
     diff = filter_diff(diff, filters)
     return FileReview(change.status, change.old_path, change.new_path, diff)

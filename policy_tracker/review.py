@@ -20,7 +20,8 @@ POLICY_FILE = "policy.yaml"
 
 def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable[str] = (),
                    filters: Filters | None = None,
-                   severities: Mapping[str, Severity] | None = None) -> Review:
+                   severities: Mapping[str, Severity] | None = None,
+                   currency: str = "") -> Review:
     """Validate the head side of every changed policy file and compare it with the base."""
     with open_repo(repo_dir) as repo:
         base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
@@ -28,13 +29,14 @@ def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable
     files = []
     for change in changed_files(top, base_sha, head_sha, paths):
         files.append(_review_file(top, base_sha, head_sha, change, filters or Filters(),
-                                  severities))
+                                  severities, currency))
     return Review(base_sha, head_sha, base, head, tuple(files))
 
 
 def _review_file(top: str, base: str, head: str, change: FileChange, filters: Filters,
-                 severities: Mapping[str, Severity] | None) -> FileReview:
-    openfisca = review_openfisca_file(top, base, head, change, filters, severities)
+                 severities: Mapping[str, Severity] | None, currency: str = "") -> FileReview:
+    openfisca = review_openfisca_file(top, base, head, change, filters, severities,
+                                      currency=currency)
     if openfisca is not None:
         return openfisca
     old = new = None

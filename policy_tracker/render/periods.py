@@ -6,8 +6,11 @@ from ..i18n import message
 from ..model import Period
 
 
-def day(iso: str) -> str:
-    """`2025-01-01` as `01/01/2025` (the CHANGELOG convention of OpenFisca packages)."""
+def day(iso: str, lang: str = "en") -> str:
+    """`2025-01-01` as `01/01/2025` (the CHANGELOG convention of OpenFisca packages); ISO in
+    Chinese, where day-first dates are not read."""
+    if lang == "zh":
+        return iso
     year, month, dom = iso.split("-")
     return f"{dom}/{month}/{year}"
 
@@ -15,9 +18,9 @@ def day(iso: str) -> str:
 def period_text(period: Period, lang: str) -> str:
     """`from 01/01/2025`, or `01/01/2024 to 01/06/2026` when several dates are touched."""
     if period.start == period.end:
-        return message("openfisca.period.one", lang, start=day(period.start))
-    return message("openfisca.period.range", lang, start=day(period.start),
-                   end=day(period.end))
+        return message("openfisca.period.one", lang, start=day(period.start, lang))
+    return message("openfisca.period.range", lang, start=day(period.start, lang),
+                   end=day(period.end, lang))
 
 
 def periods_lines(periods: tuple[Period, ...], lang: str) -> list[str]:
