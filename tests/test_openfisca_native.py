@@ -14,6 +14,7 @@ from typing import Any, Callable
 import pytest
 
 from gitrepo import commit, init_repo, replay_corpus
+from policy_tracker.classify import RULES
 from policy_tracker.diff import compare
 from policy_tracker.errors import LoadError, ValidationError
 from policy_tracker.load import parse_document
@@ -63,6 +64,7 @@ def test_the_fixture_tree_reads_every_parameter_with_its_dotted_name() -> None:
     assert [p.name for p in tree.parameters] == [
         "impot_revenu.bareme", "impot_revenu.contribution", "impot_revenu.decote",
         "impot_revenu.taux_moyen", SMIC, "prestations.aides.duree_droits",
+        "prestations.aides.eligible_dom", "prestations.aides.plafond",
         "prestations.aides.prime_activite_bonus", "prestations.aides.prime_rentree"]
     assert [(n.name, n.description) for n in tree.nodes] == [
         ("prestations", "Prestations sociales"), ("prestations.aides", "Aides forfaitaires")]
@@ -157,9 +159,16 @@ def test_every_kind_of_change_gets_its_rule() -> None:
         (f"{smic}.2023-01-01", "openfisca-value-corrected"),
         (f"{smic}.2024-01-01", "openfisca-value-raised"),
         (f"{smic}.2026-01-01", "openfisca-value-removed"),
+        ("prestations.aides.ancienne_aide.values", "openfisca-parameter-removed"),
         ("prestations.aides.duree_droits.values.2024-07-01", "openfisca-value-raised"),
+        ("prestations.aides.eligible_dom.values.2024-01-01", "openfisca-value-set"),
         ("prestations.aides.prime_activite_bonus.values", "openfisca-parameter-added"),
         ("prestations.aides.prime_rentree.values.2025-01-01", "openfisca-value-ended")]
+
+
+def test_the_fixtures_cover_every_openfisca_rule() -> None:
+    seen = {c.rule for c in _diff().changes}
+    assert seen == {r for r in RULES if r.startswith("openfisca-")}
 
 
 def test_the_sentences_of_the_issue() -> None:
@@ -209,11 +218,13 @@ def test_the_periods_concerned_are_the_earliest_and_latest_dates_touched() -> No
     diff = _diff()
     touched: dict[str, list[str]] = {}
     for change in diff.changes:
-        if change.rule in ("openfisca-reference-changed", "openfisca-metadata-changed"):
+        if change.rule in ("openfisca-reference-changed", "openfisca-metadata-changed",
+                           "openfisca-unit-changed"):
             assert change.effective == ""  # notes about values, not values
             continue
-        dates = [change.path_text.rsplit(".", 1)[-1]] if change.kind is not ChangeKind.ADDED \
-            or not isinstance(change.new, dict) else sorted(change.new)
+        whole = change.new if change.kind is ChangeKind.ADDED else change.old
+        dates = sorted(whole) if isinstance(whole, dict) else \
+            [change.path_text.rsplit(".", 1)[-1]]
         touched.setdefault(change.parameter, []).extend(dates)
     every = [d for dates in touched.values() for d in dates]
     periods = diff.periods()
@@ -320,7 +331,7 @@ def test_review_golden_with_a_changelog_entry(fixture_repo: Path, fmt: str, lang
 def test_review_changelog_entry_names_periods_and_files(fixture_repo: Path) -> None:
     text = _cli(fixture_repo, "review", "--base", "HEAD~1", "--lang", "fr").stdout
     block = text.split("```markdown\n", 1)[1].split("```", 1)[0].splitlines()
-    assert block[0] == "* Périodes concernées : du 01/08/2022 au 01/01/2026."
+    assert block[0] == "* Périodes concernées : du 01/01/2010 au 01/01/2026."
     assert block[1].startswith("* Zones impactées : `parameters/impot_revenu/bareme.yaml`")
     assert block[2] == "* Détails :"
 
