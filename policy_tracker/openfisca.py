@@ -26,6 +26,7 @@ VALUE_KEYS = ("metadata", "reference", "unit", "value")
 BRACKET_FIELDS = ("threshold", "rate", "amount", "average_rate", "base")
 BRACKET_KEYS = BRACKET_FIELDS + ("description", "documentation", "metadata")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+_YAML11_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?\Z")
 
 
 def is_date(text: Any) -> bool:
@@ -184,6 +185,11 @@ class _Reader:
                 value, where = info["value"], here + ("value",)
             else:
                 value, where = info, here
+            if isinstance(value, str) and _YAML11_NUMBER.match(value):
+                # openfisca-core reads YAML 1.1, where `500_000` is a number (this project's
+                # loader reads YAML 1.2, where it is text): read it as openfisca-core does.
+                cleaned = value.replace("_", "")
+                value = float(cleaned) if "." in cleaned else int(cleaned)
             if isinstance(value, (str, dict)):
                 self.problem(where, f"the value of {name!r} at {date} must be a number, true, "
                                     f"false, null or a list (found {type(value).__name__})")

@@ -86,12 +86,12 @@ def detect(path: str) -> bool:
             if os.path.basename(file) == "index.yaml":
                 continue
             try:
-                return looks_like_openfisca(load_document(file).data)
+                return looks_like_openfisca(load_document(file, number_keys=True).data)
             except LoadError:
                 continue
         return False
     try:
-        return looks_like_openfisca(load_document(path).data)
+        return looks_like_openfisca(load_document(path, number_keys=True).data)
     except LoadError:
         return False
 
@@ -104,7 +104,8 @@ def read_tree(path: str) -> ParameterTree:
     problems: list[LoadError] = []
     for file in files:
         try:
-            docs.append((os.path.relpath(os.path.abspath(file), root), load_document(file)))
+            docs.append((os.path.relpath(os.path.abspath(file), root),
+                         load_document(file, number_keys=True)))
         except LoadError as exc:
             problems.append(exc)
     tree = tree_of_documents(path, docs)

@@ -8,6 +8,7 @@ from .escape import display
 from .periods import period_text
 
 MAX_DETAILS = 40
+MAX_FILES = 20
 
 
 def _fence(lines: list[str]) -> str:
@@ -29,11 +30,14 @@ def changelog_lines(review: Review, lang: str) -> list[str]:
         if periods else message("openfisca.changelog.none", lang)
     files = sorted({f.path for f in review.files if f.diff and any(c.parameter for c in
                                                                    f.diff.changes)})
+    named = [f"`{display(f)}`" for f in files[:MAX_FILES]]
+    if len(files) > MAX_FILES:
+        named.append(f"… (+{len(files) - MAX_FILES})")
     lines = [f"* {head}",
-             "* " + message("openfisca.changelog.areas", lang,
-                            files=", ".join(f"`{display(f)}`" for f in files)),
+             "* " + message("openfisca.changelog.areas", lang, files=", ".join(named)),
              "* " + message("openfisca.changelog.details", lang)]
-    shown = changes[:MAX_DETAILS]
+    # Values first (what the entry is for), then references and metadata; each in file order.
+    shown = sorted(changes, key=lambda c: not c.effective)[:MAX_DETAILS]
     lines += [f"  - {display(c.sentence.get(lang))}." for c in shown]
     if len(changes) > len(shown):
         lines.append(f"  - … (+{len(changes) - len(shown)})")

@@ -76,6 +76,9 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if not review.files:
         head.append("No policy files changed." if lang != "zh" else "没有政策文件变化。")
         return "\n".join(head) + "\n"
+    block = changelog_block(review, lang)  # first: it is what a maintainer pastes
+    if block:
+        head += [block]
     out = "\n".join(head + ["| file | status | changes | looser | stricter | major | problems |",
                             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]) + "\n"
     rows_left_out = 0
@@ -88,9 +91,7 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if rows_left_out:
         out += f"\n_… and {rows_left_out} more file(s), left out to stay within GitHub's limit._\n"
     out += "\n"
-    block = changelog_block(review, lang)
-    if block and not _too_long(out + block, reserve=8_000):
-        out += block + "\n"
+
     left_out = 0
     for item in review.files:
         section = _details(item, options) + "\n"
