@@ -91,6 +91,20 @@ def test_null_ends_a_parameter_and_expected_values_are_notes() -> None:
         ("2020-01-01", 3), ("2025-01-01", None)]
 
 
+def test_numbered_children_and_yaml_1_1_numbers_read_as_openfisca_core_does(
+        tmp_path: Path) -> None:
+    (tmp_path / "parameters").mkdir()
+    (tmp_path / "parameters" / "taux.yaml").write_text(
+        "0:\n  values:\n    2020-01-01: 0.1\n1:\n  values:\n    2020-01-01: 500_000\n"
+        "    2021-01-01: 1_000.5\n", "utf-8")
+    tree = read_tree(str(tmp_path / "parameters"))
+    assert tree.problems == ()
+    assert [(p.name, [v.value for v in p.series[0].values]) for p in tree.parameters] == [
+        ("taux.0", [0.1]), ("taux.1", [500000, 1000.5])]
+    with pytest.raises(LoadError, match="keys must be plain strings"):
+        parse_document(b"0: 1\n", "generic.yaml")  # everywhere else, as before
+
+
 def test_detection_of_files_and_folders() -> None:
     assert detect(str(NEW)) and detect(str(NEW / "prestations" / "aides.yaml"))
     assert not detect(str(ROOT / "tests" / "data" / "sample"))
