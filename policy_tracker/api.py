@@ -173,8 +173,14 @@ def side_for_driver(path: str, shown: str) -> Side:
     """A side for git's external diff: `/dev/null` is an empty file; names show the repo path."""
     if path == os.devnull:
         return Side(Version(f"{shown} (absent)", RuleTree({}, {})), Catalog(generic=True))
-    doc = load_document(path)
-    return side_of_document(Document(shown, doc.data, doc.source_map), _policy_head_near(shown))
+    doc = load_document(path, number_keys=True)
+    named = Document(shown, doc.data, doc.source_map)
+    from . import openfisca_sides
+
+    tree = openfisca_sides.tree_of_document(named, shown)
+    if tree is not None:
+        return Side(Version(shown, RuleTree({}, {})), Catalog(generic=True), tree)
+    return side_of_document(named, _policy_head_near(shown))
 
 
 def load_snapshot(path: str, catalog: Catalog | None = None) -> Snapshot:
@@ -238,10 +244,17 @@ def read_severity_config(path: str) -> dict[str, Severity]:
 
 def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None = None) -> Diff:
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
-    if old.openfisca is not None and new.openfisca is not None:
+    if old.openfisca is not None or new.openfisca is not None:
         from .openfisca_diff import compare_trees
+        from .openfisca_model import ParameterTree
 
-        return compare_trees(old.openfisca, new.openfisca, severities)
+        def tree(side: Side) -> ParameterTree | None:
+            if side.openfisca is None and not side.version.tree.values:  # an absent file
+                return ParameterTree(side.version.name, ())
+            return side.openfisca
+        old_tree, new_tree = tree(old), tree(new)
+        if old_tree is not None and new_tree is not None:
+            return compare_trees(old_tree, new_tree, severities)
     catalog = new.catalog if not new.catalog.generic else old.catalog
     return compare(old.version, new.version, catalog, severities)
 

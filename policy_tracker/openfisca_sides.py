@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import posixpath
 
 from .errors import InputError, ValidationError
 from .openfisca import looks_like_openfisca, read_document
 from .openfisca_model import ParameterTree
-from .openfisca_store import detect, read_tree, repo_name_of
+from .model import Document
+from .openfisca_store import detect, name_of, read_tree, repo_name_of
 from .refs import parse_operand
 
 FORMATS_IN = ("auto", "openfisca", "generic")
@@ -41,3 +43,11 @@ def open_openfisca(text: str, format_in: str = "auto",
     if format_in == "openfisca" or looks_like_openfisca(doc.data):
         return checked(read_document(doc, repo_name_of(ref_path[1])))
     return None
+
+
+def tree_of_document(doc: Document, path: str) -> ParameterTree | None:
+    """A document shown as `path` (a repository path), read as parameters when it has their
+    shape; None otherwise."""
+    if not looks_like_openfisca(doc.data):
+        return None
+    return checked(read_document(doc, repo_name_of(path), name_of(posixpath.basename(path))[1]))

@@ -299,6 +299,20 @@ def test_diff_as_a_real_process_with_fail_on_and_format_in(tmp_path: Path) -> No
                              "number, true, false, null or a list (found str)\n")
 
 
+def test_git_diff_driver_reads_parameters(run_cli: Any) -> None:
+    rel = "parameters/impot_revenu/decote.yaml"
+    old, new = str(OLD / "impot_revenu" / "decote.yaml"), str(NEW / "impot_revenu" / "decote.yaml")
+    result = run_cli("git-diff-driver", rel, old, "a" * 40, "100644", new, "b" * 40, "100644")
+    assert result.stdout.splitlines()[:3] == [
+        f"policy-tracker diff a/{rel} b/{rel}", "OpenFisca parameters",
+        "  + [direction unknown, major] Bracket 1 of Décote forfaitaire (impot_revenu.decote), "
+        f"amount: 873 EUR from 2024-01-01 (was 833 EUR from 2023-01-01) ({rel}:10:14)"]
+    added = run_cli("git-diff-driver", rel, "/dev/null", "0" * 40, "100644", new, "b" * 40,
+                    "100644")
+    assert "Bracket 1 of Décote forfaitaire (impot_revenu.decote), threshold: added, 0 EUR " \
+           "from 2023-01-01" in added.stdout
+
+
 def test_severities_are_overridden_from_the_rule_catalogue(tmp_path: Path,
                                                            run_cli: Any) -> None:
     config = tmp_path / "severity.yaml"
