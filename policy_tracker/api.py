@@ -102,7 +102,13 @@ def open_operand(text: str, policies_dir: str | None = None, track: str = "natio
     `generic`."""
     from . import openfisca_sides
 
-    tree = openfisca_sides.open_openfisca(text, format_in, git_dir)
+    if os.path.isfile(text):
+        opened = openfisca_sides.open_file(text, format_in)
+        if isinstance(opened, Document):
+            return side_of_document(opened, _policy_head_near(text))
+        tree: ParameterTree | None = opened
+    else:
+        tree = openfisca_sides.open_openfisca(text, format_in, git_dir)
     if tree is not None:
         tree = tree.with_currency(currency)
         return Side(Version(tree.name, RuleTree({}, {})), Catalog(generic=True), tree)

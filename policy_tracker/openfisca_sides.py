@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import posixpath
 
-from .errors import InputError, ValidationError
+from .errors import InputError, LoadError, ValidationError
+from .load import load_document
+from .model import Document
 from .openfisca import looks_like_openfisca, read_document
 from .openfisca_model import ParameterTree
-from .model import Document
-from .openfisca_store import detect, name_of, read_tree, repo_name_of
+from .openfisca_store import (detect, name_of, read_tree, repo_name_of, root_of,
+                              tree_of_documents)
 from .refs import parse_operand
 
 FORMATS_IN = ("auto", "openfisca", "generic")
@@ -20,6 +22,28 @@ def checked(tree: ParameterTree) -> ParameterTree:
     if tree.problems:
         raise ValidationError(tree.problems)
     return tree
+
+
+def open_file(path: str, format_in: str = "auto") -> ParameterTree | Document:
+    """A file operand, loaded once: its parameters when it has their shape (or `format_in` is
+    `openfisca`), else the document for the other modes."""
+    try:
+        doc = load_document(path)
+    except LoadError as exc:
+        # Numbered children (`0:`) are OpenFisca's, refused everywhere else.
+        if format_in == "generic" or "keys must be plain strings" not in exc.message:
+            raise
+        try:
+            doc = load_document(path, number_keys=True)
+        except LoadError:
+            raise exc from None
+        if format_in == "auto" and not looks_like_openfisca(doc.data):
+            raise exc from None
+    if format_in == "openfisca" or format_in == "auto" and looks_like_openfisca(doc.data):
+        root = root_of(path)
+        return checked(tree_of_documents(path, [(os.path.relpath(os.path.abspath(path), root),
+                                                 doc)]))
+    return doc
 
 
 def open_openfisca(text: str, format_in: str = "auto",
