@@ -153,6 +153,17 @@ def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None =
     """Compare two operands with the catalogue of the new side (or the old, if generic)."""
     expect("diff_sides", "old", old, Side, "a Side (api.open_operand)")
     expect("diff_sides", "new", new, Side, "a Side (api.open_operand)")
+    if old.openfisca is not None or new.openfisca is not None:
+        from .openfisca_diff import compare_trees
+        from .openfisca_model import ParameterTree
+
+        def tree(side: Side) -> ParameterTree | None:
+            if side.openfisca is None and not side.version.tree.values:  # an absent file
+                return ParameterTree(side.version.name, ())
+            return side.openfisca
+        old_tree, new_tree = tree(old), tree(new)
+        if old_tree is not None and new_tree is not None:
+            return compare_trees(old_tree, new_tree, severities)
     catalog = new.catalog if not new.catalog.generic else old.catalog
     diff = compare(old.version, new.version, catalog, severities)
     if old.proposed or new.proposed:
@@ -181,6 +192,10 @@ def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[L
 
 
 def _check_target(target: str) -> list[LoadError]:
+    from .openfisca_store import detect, read_tree
+
+    if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
+        return list(read_tree(target).problems)
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
             return list(check_policy(target).problems)

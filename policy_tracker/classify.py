@@ -57,6 +57,28 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("item-replaced", _m, 'One item removed and another added in its place, in a list '
          'where adding has no direction.'),
     Rule("items-reordered", _e, 'The order of an ordered list changed.'),
+    # OpenFisca parameters (sentences: the `openfisca.` keys of the message catalogues).
+    Rule('openfisca-value-raised', _M, 'OpenFisca: a new dated value is higher than the one before '
+         'it.'),
+    Rule('openfisca-value-lowered', _M, 'OpenFisca: a new dated value is lower than the one before '
+         'it.'),
+    Rule('openfisca-value-set', _M, 'OpenFisca: a new dated value that is not a higher or lower '
+         'number.'),
+    Rule('openfisca-value-ended', _M, 'OpenFisca: a dated null ends the parameter.'),
+    Rule('openfisca-value-retroactive', _M, 'OpenFisca: a value dated before existing ones was '
+         'inserted.'),
+    Rule('openfisca-value-corrected', _M, 'OpenFisca: the value of an existing date was '
+         'corrected.'),
+    Rule('openfisca-value-removed', _M, 'OpenFisca: a dated value was removed.'),
+    Rule('openfisca-parameter-added', _M, "OpenFisca: a parameter, or a bracket's column, was "
+         'added.'),
+    Rule('openfisca-parameter-removed', _M, "OpenFisca: a parameter, or a bracket's column, was "
+         'removed.'),
+    Rule('openfisca-unit-changed', _M, 'OpenFisca: the unit or scale type changed.'),
+    Rule('openfisca-reference-changed', _e, 'OpenFisca: a legal reference was added, removed or '
+         'changed.'),
+    Rule('openfisca-metadata-changed', _e, 'OpenFisca: metadata or the description changed, not the '
+         'values.'),
 )}
 
 

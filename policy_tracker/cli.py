@@ -152,7 +152,7 @@ def format_option(kind: str, default: str) -> Callable[[Callable[..., Any]], Cal
                         show_default=True, help="Output format.")
 
 
-lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+lang_option = click.option("--lang", type=click.Choice(["en", "zh", "fr"]), default="en",
                            show_default=True, help="Language of labels and sentences.")
 
 
@@ -186,6 +186,25 @@ def filters_of(min_severity: str | None, rules: tuple[str, ...], **more: Any) ->
 
     return Filters(min_severity=Severity(min_severity) if min_severity else None,
                    rules=check_rules(rules, RULES), **more)
+
+
+currency_option = click.option(
+    "--currency", metavar="CODE", default="", callback=lambda _c, _p, v: _currency(v),
+    help="OpenFisca: the ISO 4217 code a bare 'currency' unit stands for (EUR for "
+         "OpenFisca-France); without it amounts are written in 'currency units'.")
+
+
+def _currency(value: str) -> str:
+    if value and not (len(value) == 3 and value.isascii() and value.isalpha()
+                      and value.isupper()):
+        raise click.BadParameter(f"{value!r} is not an ISO 4217 code such as EUR")
+    return value
+
+
+format_in_option = click.option(
+    "--format-in", type=click.Choice(["auto", "openfisca", "generic"]), default="auto",
+    show_default=True, help="Read inputs as OpenFisca parameters (auto: when they have their "
+                            "shape) or as generic YAML.")
 
 
 def main() -> None:
@@ -307,21 +326,24 @@ def rules_command(fmt: str) -> None:
 @click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
 @change_filters
 @paths_option
+@format_in_option
+@currency_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
                  config_file: str | None, track: str, include_drafts: bool,
                  repo_dir: str | None, min_severity: str | None, rules: tuple[str, ...],
-                 paths: bool) -> None:
-    """Compare two versions: files, POLICY@DATE, snapshot ids or REF:path."""
+                 paths: bool, format_in: str, currency: str) -> None:
+    """Compare two versions: files, POLICY@DATE, snapshot ids, REF:path or OpenFisca parameter
+    files and folders."""
     from . import api
     from .render import render
 
     severities = api.read_severity_config(config_file) if config_file else None
     accepted = api.read_accept_file(accept_file) if accept_file else None
-    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir)
-             for text in (old, new)]
+    sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir, format_in,
+                              currency) for text in (old, new)]
     filters = filters_of(min_severity, rules, only=only, exclude=exclude, accepted=accepted)
     diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities), filters)
     emit(render("diff", fmt, diff, options_for(lang, output, paths=paths)), output, (old, new))
@@ -404,20 +426,43 @@ def effects_command(ctx: click.Context, policy: str | None, tracks: tuple[str, .
 
 
 @cli.command("history")
-@click.argument("policy")
-@click.argument("path")
+@click.argument("policy", metavar="POLICY | PATH")
+@click.argument("path", required=False)
 @click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
 @click.option("--all-steps", is_flag=True, help="List every snapshot, not only changes.")
+@click.option("--openfisca", "parameter", metavar="DOTTED.NAME",
+              help="An OpenFisca parameter under PATH (a file or folder of a git repository): "
+                   "its values at --rev and when each was introduced or corrected.")
+@click.option("--rev", metavar="A..B", help="With --openfisca: the commits to read (default HEAD).")
+@click.option("--repo", "repo_dir", metavar="DIR", help="With --openfisca: the repository.")
+@click.option("--no-cache", is_flag=True, help="With --openfisca: do not use the parse cache.")
+@currency_option
 @format_option("history", "text")
 @lang_option
 @output_option
 @click.pass_context
-def history_command(ctx: click.Context, policy: str, path: str, track: str, all_steps: bool,
-                    fmt: str, lang: str, output: str | None) -> None:
-    """The value of one field over time, e.g. eligibility.routes[investment].min_years."""
+def history_command(ctx: click.Context, policy: str, path: str | None, track: str,
+                    all_steps: bool, parameter: str | None, rev: str | None,
+                    repo_dir: str | None, no_cache: bool, currency: str, fmt: str, lang: str,
+                    output: str | None) -> None:
+    """The value of one field over time, e.g. eligibility.routes[investment].min_years;
+    with --openfisca, one OpenFisca parameter across git history."""
     from . import api
     from .render import render
 
+    if parameter is not None:
+        from .openfisca_history import parameter_history
+
+        check(path is None, "with --openfisca, give only the PATH of the parameters")
+        check(fmt in ("text", "markdown", "json"), "--openfisca histories are written as "
+                                                   "text, markdown or json")
+        found = parameter_history(repo_dir or ".", policy, parameter, rev, not no_cache,
+                                  _progress(False), currency)
+        emit(render("parameter_history", fmt, found, options_for(lang, output)), output)
+        return
+    check(path is not None, "name the field: history POLICY PATH")
+    check(not (rev or repo_dir), "--rev and --repo go with --openfisca")
+    assert path is not None
     loaded = api.load_policy(policy, policies_of(ctx))
     try:
         history = api.field_history(loaded, path, track, all_steps)
@@ -658,12 +703,14 @@ def stream_git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet:
 @click.option("--repo", "repo_dir", default=".", show_default=True, metavar="DIR",
               help="The git repository.")
 @change_filters
+@currency_option
 @click.option("--no-cache", is_flag=True,
               help="Trust no cache: parse every file (for CI whose cache others can write).")
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
                    config_file: str | None, summary_file: str | None, repo_dir: str,
-                   min_severity: str | None, rules: tuple[str, ...], no_cache: bool) -> None:
+                   min_severity: str | None, rules: tuple[str, ...], no_cache: bool,
+                   currency: str) -> None:
     """Review a pull request: every policy file changed between --base and --head."""
     from . import api
     from .render import render
@@ -673,7 +720,7 @@ def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang:
     accepted = api.read_accept_file(accept_file) if accept_file else None
     review = review_changes(repo_dir, base, head, paths,
                             filters_of(min_severity, rules, accepted=accepted), severities,
-                            use_cache=not no_cache)
+                            use_cache=not no_cache, currency=currency)
     _cache_report()
     options = plain(lang)
     emit(render("review", fmt, review, options), output, commands=fmt == "github")

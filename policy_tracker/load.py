@@ -128,8 +128,9 @@ def _position(text: str, index: int) -> tuple[int, int]:
 class _Builder:
     """Turns parser events into plain data, refusing what the format forbids."""
 
-    def __init__(self, name: str, check_surrogates: bool) -> None:
+    def __init__(self, name: str, check_surrogates: bool, number_keys: bool = False) -> None:
         self.name = name
+        self.number_keys = number_keys
         self.marks: dict[int, tuple[object, dict[Any, int]]] = {}
         self.check_surrogates = check_surrogates
 
@@ -268,7 +269,7 @@ class _Frame:
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolve(None, ScalarNode, event.value, event.implicit)
-        if tag not in (_STR, _DATE):
+        if tag not in (_STR, _DATE) and not (builder.number_keys and tag == _INT):
             raise builder.fail(event, "keys must be plain strings (quote this key)")
         key = event.value if not builder.check_surrogates else builder._str(event)
         if key in self.marks:
@@ -327,14 +328,16 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-def parse_document(data: bytes, name: str) -> Document:
-    """Parse YAML (or JSON) bytes into a `Document`; the top level must be a mapping."""
+def parse_document(data: bytes, name: str, number_keys: bool = False) -> Document:
+    """Parse YAML (or JSON) bytes into a `Document`; the top level must be a mapping.
+    `number_keys` accepts whole-number keys, kept as their text (OpenFisca names children
+    `0:`, `1:` as openfisca-core does)."""
     text = decode(data, name)
     loader_class = _loader_class()
     if loader_class is _PureLoader and len(data) > MAX_BYTES_PURE:
         raise LoadError(f"file is larger than the {MAX_BYTES_PURE}-byte limit of the "
                         "pure-Python YAML parser (install PyYAML with libyaml)", name)
-    builder = _Builder(name, "\\u" in text or "\\U" in text)
+    builder = _Builder(name, "\\u" in text or "\\U" in text, number_keys)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the parse allocates many objects and no cycles; the collector only slows it
     loader = None
@@ -406,9 +409,9 @@ def read_bytes(path: str, follow_links: bool = True) -> bytes:
     return data
 
 
-def load_document(path: str) -> Document:
+def load_document(path: str, number_keys: bool = False) -> Document:
     """Read and parse one YAML or JSON file."""
-    return parse_document(read_bytes(path), path)
+    return parse_document(read_bytes(path), path, number_keys)
 
 
 _INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")  # one policy: policy_tracker.visible

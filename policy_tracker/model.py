@@ -73,20 +73,26 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Text:
-    """A text in English and Chinese; either may be empty."""
+    """A text in English and Chinese (and French, where the data has it); any may be empty."""
 
     en: str = ""
     zh: str = ""
+    fr: str = ""
 
     def get(self, lang: str) -> str:
-        """The text in `lang`, falling back to the other language."""
+        """The text in `lang`, falling back to English, then to the other languages."""
         if lang == "zh":
-            return self.zh or self.en
-        return self.en or self.zh
+            return self.zh or self.en or self.fr
+        if lang == "fr":
+            return self.fr or self.en or self.zh
+        return self.en or self.zh or self.fr
 
     def to_dict(self) -> dict[str, str]:
-        """The JSON form."""
-        return {"en": self.en, "zh": self.zh}
+        """The JSON form (`fr` only when there is a French text)."""
+        out = {"en": self.en, "zh": self.zh}
+        if self.fr:
+            out["fr"] = self.fr
+        return out
 
 
 @dataclass(frozen=True, order=True)
@@ -556,6 +562,9 @@ class Change:
     redline: tuple[tuple[str, str], ...] = ()
     unconfirmed: bool = False
     redline_zh: tuple[tuple[str, str], ...] = ()
+    # OpenFisca parameters: the parameter's dotted name and the effective date a change touches.
+    parameter: str = ""
+    effective: str = ""
 
     def redline_for(self, lang: str) -> tuple[tuple[str, str], ...]:
         """The redline in the reader's language (the Chinese side of a bilingual text)."""
@@ -580,13 +589,16 @@ class Change:
                 "unconfirmed": self.unconfirmed,
                 "old_position": pos(self.old_position), "new_position": pos(self.new_position),
                 "redline": [list(seg) for seg in self.redline],
-                "redline_zh": [list(seg) for seg in self.redline_zh]}
+                "redline_zh": [list(seg) for seg in self.redline_zh],
+                **({"parameter": self.parameter} if self.parameter else {}),
+                **({"effective": self.effective} if self.effective else {})}
 
 
 def change_from_dict(data: Mapping[str, Any]) -> Change:
     """A `Change` back from its `to_dict()` form (the diff cache stores them so)."""
     def text(value: Any) -> Text:
-        return Text(value.get("en", ""), value.get("zh", "")) if value else Text()
+        return Text(value.get("en", ""), value.get("zh", ""), value.get("fr", "")) \
+            if value else Text()
 
     def pos(value: Any) -> Position | None:
         return Position(value["line"], value["col"], value.get("file", "")) if value else None
@@ -607,7 +619,8 @@ def change_from_dict(data: Mapping[str, Any]) -> Change:
         old_position=pos(data["old_position"]), new_position=pos(data["new_position"]),
         redline=tuple((op, t) for op, t in data["redline"]),
         unconfirmed=data["unconfirmed"],
-        redline_zh=tuple((op, t) for op, t in data.get("redline_zh", ())))
+        redline_zh=tuple((op, t) for op, t in data.get("redline_zh", ())),
+        parameter=data.get("parameter", ""), effective=data.get("effective", ""))
 
 
 @dataclass(frozen=True)
@@ -629,9 +642,45 @@ class Diff:
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form (see `policy-tracker schema diff`)."""
-        return {"old": self.old, "new": self.new, "counts": self.counts(),
-                "accepted": len(self.accepted),
-                "changes": [c.to_dict() for c in self.changes]}
+        out = {"old": self.old, "new": self.new, "counts": self.counts(),
+               "accepted": len(self.accepted),
+               "changes": [c.to_dict() for c in self.changes]}
+        periods = self.periods()
+        if periods:
+            out["periods"] = [p.to_dict() for p in periods]
+        return out
+
+    def periods(self) -> tuple[Period, ...]:
+        """The periods concerned: earliest and latest effective dates touched, overall first
+        (parameter ""), then per parameter by name; empty when no change carries a date."""
+        return periods_of(self.changes)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The earliest and latest effective dates a set of changes touches (ISO dates)."""
+
+    parameter: str
+    start: str
+    end: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form (`parameter` is empty for the whole change set)."""
+        return {"parameter": self.parameter, "start": self.start, "end": self.end}
+
+
+def periods_of(changes: tuple[Change, ...]) -> tuple[Period, ...]:
+    """Overall, then per parameter: the earliest and latest effective dates touched."""
+    # `effective` is a date, or an ISO 8601 interval `start/end` for a whole series.
+    dated = [(c.parameter, d) for c in changes if c.effective for d in c.effective.split("/")]
+    if not dated:
+        return ()
+    names: dict[str, list[str]] = {}
+    for name, date in dated:
+        names.setdefault(name, []).append(date)
+    dates = [d for _, d in dated]
+    return (Period("", min(dates), max(dates)),) + tuple(
+        Period(name, min(found), max(found)) for name, found in sorted(names.items()))
 
 
 @dataclass(frozen=True)
@@ -823,6 +872,10 @@ class Review:
 
     def to_dict(self) -> dict[str, JSONValue]:
         """The JSON form."""
-        return {"base": {"ref": self.base_ref, "commit": self.base},
-                "head": {"ref": self.head_ref, "commit": self.head},
-                "files": [f.to_dict() for f in self.files]}
+        out = {"base": {"ref": self.base_ref, "commit": self.base},
+               "head": {"ref": self.head_ref, "commit": self.head},
+               "files": [f.to_dict() for f in self.files]}
+        periods = periods_of(self.changes())
+        if periods:
+            out["periods"] = [p.to_dict() for p in periods]
+        return out

@@ -16,6 +16,7 @@ from .catalog import Catalog
 from .errors import InputError, NotFoundError, ValidationError
 from .load import load_document
 from .model import Document, Policy, RuleTree, Snapshot, Source, Version
+from .openfisca_model import ParameterTree
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
@@ -92,6 +93,8 @@ class Side:
     catalog: Catalog
     proposed: bool = False
     """A draft (or an announcement) counts on this side: its changes are proposed, not law."""
+    openfisca: ParameterTree | None = None
+    """OpenFisca parameters, when the operand is read as a parameter tree."""
 
 
 _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-9._-]+))?"
@@ -99,11 +102,26 @@ _AT = re.compile(r"(?P<policy>[A-Za-z0-9][A-Za-z0-9._-]*)(?:/(?P<track>[A-Za-z0-
 
 
 def open_operand(text: str, policies_dir: str | None = None, track: str = "national",
-                 include_drafts: bool = False, git_dir: str | None = None) -> Side:
-    """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`."""
+                 include_drafts: bool = False, git_dir: str | None = None,
+                 format_in: str = "auto", currency: str = "") -> Side:
+    """`FILE`, `POLICY[/TRACK]@DATE`, `[POLICY/]SNAPSHOT-ID` or `REF:path`; `format_in` is
+    `auto` (OpenFisca parameters when the file or folder has their shape), `openfisca` or
+    `generic`."""
     expect_text("open_operand", "text", text)
     expect_text("open_operand", "track", track)
     expect("open_operand", "include_drafts", include_drafts, bool, "True or False")
+    from . import openfisca_sides
+
+    if os.path.isfile(text):
+        opened = openfisca_sides.open_file(text, format_in)
+        if isinstance(opened, Document):
+            return side_of_document(opened, _policy_head_near(text))
+        tree: ParameterTree | None = opened
+    else:
+        tree = openfisca_sides.open_openfisca(text, format_in, git_dir)
+    if tree is not None:
+        tree = tree.with_currency(currency)
+        return Side(Version(tree.name, RuleTree({}, {})), Catalog(generic=True), openfisca=tree)
     if os.path.exists(text):
         return side_of_file(text)
     match = _AT.match(text)
@@ -175,5 +193,11 @@ def side_for_driver(path: str, shown: str) -> Side:
     """A side for git's external diff: `/dev/null` is an empty file; names show the repo path."""
     if path == os.devnull:
         return Side(Version(f"{shown} (absent)", RuleTree({}, {})), Catalog(generic=True))
-    doc = load_document(path)
-    return side_of_document(Document(shown, doc.data, doc.source_map), _policy_head_near(shown))
+    doc = load_document(path, number_keys=True)
+    named = Document(shown, doc.data, doc.source_map)
+    from . import openfisca_sides
+
+    tree = openfisca_sides.tree_of_document(named, shown)
+    if tree is not None:
+        return Side(Version(shown, RuleTree({}, {})), Catalog(generic=True), openfisca=tree)
+    return side_of_document(named, _policy_head_near(shown))

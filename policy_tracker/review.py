@@ -12,6 +12,7 @@ from .filters import Filters, filter_diff
 from .history import changed_files, open_repo, read_document_at, resolve_commit
 from .model import (Document, FileChange, FileReview, Review, RuleTree, Severity, Source,
                     Version)
+from .openfisca_review import review_openfisca_file
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 POLICY_FILE = "policy.yaml"
@@ -20,7 +21,7 @@ POLICY_FILE = "policy.yaml"
 def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable[str] = (),
                    filters: Filters | None = None,
                    severities: Mapping[str, Severity] | None = None,
-                   use_cache: bool = True) -> Review:
+                   use_cache: bool = True, currency: str = "") -> Review:
     """Validate the head side of every changed policy file and compare it with the base
     (`use_cache=False`: parse every blob, trusting no cache; see README, "The cache")."""
     with open_repo(repo_dir) as repo:
@@ -29,12 +30,17 @@ def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable
     files = []
     for change in changed_files(top, base_sha, head_sha, paths):
         files.append(_review_file(top, base_sha, head_sha, change, filters or Filters(),
-                                  severities, use_cache))
+                                  severities, use_cache, currency))
     return Review(base_sha, head_sha, base, head, tuple(files))
 
 
 def _review_file(top: str, base: str, head: str, change: FileChange, filters: Filters,
-                 severities: Mapping[str, Severity] | None, use_cache: bool) -> FileReview:
+                 severities: Mapping[str, Severity] | None, use_cache: bool,
+                 currency: str = "") -> FileReview:
+    openfisca = review_openfisca_file(top, base, head, change, filters, severities,
+                                      currency=currency)
+    if openfisca is not None:
+        return openfisca
     old = new = None
     problems: list[PolicyTrackerError] = []
     try:

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from policy_tracker.i18n import LANGUAGES, catalogue, message
+from policy_tracker.i18n import LANGUAGES, PARTIAL, catalogue, message
 
 
 def _fields(template: str) -> set[str]:
@@ -16,6 +16,9 @@ def _fields(template: str) -> set[str]:
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_language_has_the_english_keys_and_fields(lang: str) -> None:
     english, other = catalogue("en"), catalogue(lang)
+    prefixes = PARTIAL.get(lang)
+    if prefixes:  # a partial catalogue: every key of its features, English for the rest
+        english = {k: v for k, v in english.items() if k.startswith(prefixes)}
     assert sorted(set(english) - set(other)) == []
     assert {k: _fields(v) for k, v in other.items() if k in english} == {
         k: _fields(english[k]) for k in other if k in english}
@@ -24,3 +27,9 @@ def test_every_language_has_the_english_keys_and_fields(lang: str) -> None:
 def test_a_message_is_looked_up_and_filled() -> None:
     assert message("common.not_legal_advice", "zh").startswith("本输出")
     assert message("common.not_legal_advice", "xx") == message("common.not_legal_advice", "en")
+
+
+def test_a_partial_language_falls_back_to_english_outside_its_features() -> None:
+    assert "common.not_legal_advice" not in catalogue("fr")
+    assert message("common.not_legal_advice", "fr") == message("common.not_legal_advice", "en")
+    assert message("openfisca.field.threshold", "fr") == "seuil"

@@ -13,7 +13,10 @@ LAYERS = {
     "rules": 3, "classify": 3, "validate": 4, "load": 4, "diff": 4, "cache": 4,
     "legal": 2, "effects": 4, "gitstream": 4, "streaming": 7,
     "store": 5, "filters": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,
-    "output": 6, "review": 7, "operands": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10,
+    "output": 6, "review": 7, "operands": 7,
+    "openfisca_model": 2, "openfisca": 3, "openfisca_diff": 4, "openfisca_store": 5,
+    "openfisca_sides": 6, "openfisca_review": 6, "openfisca_history": 6, "api": 8, "cli": 9,
+    "__init__": 10, "__main__": 10,
 }
 # Each third-party library is imported by exactly one module (render/html is Jinja2's home).
 HOMES = {"yaml": "load", "deepdiff": "diff", "git": "history", "click": "cli",

@@ -89,7 +89,7 @@ def test_a_diff_with_an_invalid_version_names_file_line_and_column(rel: str, run
     assert parts[2].isdigit() and parts[3].isdigit()
 
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "openfisca"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "openfisca-generic"
 # Version 30 of the income tax scale added the 2022 thresholds of four brackets and a
 # reference: each change must name its bracket and date, in every format and language.
 PAIR = ("bareme_ir_depuis_1945__bareme", "029.yaml", "030.yaml")

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text"},
+    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text",
+             "parameter_history": "parameter_history"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
                  "report": "report_markdown", "review": "review_markdown",
-                 "effects": "effects_markdown"},
+                 "effects": "effects_markdown", "parameter_history": "parameter_history_md"},
     "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
-             "effects": "effects_json"},
+             "effects": "effects_json", "parameter_history": "json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
     "csv": {"diff": "csv", "timeline": "csv", "history": "csv", "effects": "effects_csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},

@@ -39,3 +39,8 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
 def render_review(review: Review, options: RenderOptions) -> str:
     """A pull-request review as JSON: the two commits and every changed file."""
     return dumps(review.to_dict())
+
+
+def render_parameter_history(history: Any, options: RenderOptions) -> str:
+    """An OpenFisca parameter's history as JSON: its values at the ref and its git events."""
+    return dumps(history.to_dict())

@@ -23,6 +23,7 @@ from .common import (
     word,
 )
 from .escape import code_span, md
+from .periods import periods_lines
 
 
 def redline_md(change: Change, lang: str = "en") -> str:
@@ -120,6 +121,9 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
     title = options.title or word("changes_title", lang)
     lines = [f"## {md(title)}", "", f"{code_span(diff.old)} → {code_span(diff.new)}", "",
              md(summary(diff.changes, lang, len(diff.accepted))), ""]
+    periods = periods_lines(diff.periods(), lang)
+    if periods:
+        lines += [md(periods[0])] + [f"- {md(line.strip())}" for line in periods[1:]] + [""]
     substantive, editorial = set_aside(diff.changes)
     for area, changes in by_area(substantive, lang):
         lines += [f"### {md(area)}", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import FileReview, RenderOptions, Review
 from ..i18n import message, plural
 from .common import summary, word
+from .changelog import changelog_block
 from .escape import code_span, display, md
 from .markdown import change_items
 
@@ -75,6 +76,9 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if not review.files:
         head.append(md(message("review.no_files", lang)))
         return "\n".join(head) + "\n"
+    block = changelog_block(review, lang)  # first: it is what a maintainer pastes
+    if block:
+        head += [block]
     columns = [message(f"review.column.{name}", lang) for name in (
         "file", "status", "changes", "looser", "stricter", "major", "problems")]
     out = "\n".join(head + ["| " + " | ".join(columns) + " |",
@@ -89,6 +93,7 @@ def render_review(review: Review, options: RenderOptions) -> str:
     if rows_left_out:
         out += f"\n_{md(plural('review.rows_left_out', rows_left_out, lang))}_\n"
     out += "\n"
+
     left_out = 0
     for item in review.files:
         section = _details(item, options) + "\n"

@@ -30,6 +30,7 @@ from .common import (
     word,
 )
 from .escape import display
+from .periods import periods_lines
 
 _COLOURS = {Direction.STRICTER: "\x1b[31m", Direction.LOOSER: "\x1b[32m",
             Direction.NEUTRAL: "\x1b[2m", Direction.UNKNOWN: "\x1b[33m"}
@@ -105,6 +106,7 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
             lines.append(f"  {display(area)}")
             lines.extend(change_line(c, options, "    ") for c in changes)
     lines.append(summary(diff.changes, options.lang, len(diff.accepted)))
+    lines.extend(display(line) for line in periods_lines(diff.periods(), options.lang))
     return "\n".join(lines) + "\n"
 
 
@@ -127,7 +129,7 @@ def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
     lang = options.lang
     title = options.title or timeline.title.get(lang)
     tracks = word("list_sep", lang).join(timeline.track_title(t, lang) for t in timeline.tracks)
-    lines = [display(f"{title} ({timeline.policy})" if lang == "en"
+    lines = [display(f"{title} ({timeline.policy})" if lang != "zh"
                      else f"{title}（{timeline.policy}）"),
              display(f"{word('tracks', lang)}{colon_of(lang)}{tracks}")]
     period = period_of(timeline.since, timeline.until, lang)
@@ -163,7 +165,7 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
     lang = options.lang
     path = format_path(history.path)
     label = history.label.get(lang)
-    head = f"{label} ({path})" if lang == "en" else f"{label}（{path}）"
+    head = f"{label} ({path})" if lang != "zh" else f"{label}（{path}）"
     where = (f"{word('policy', lang)}{colon_of(lang)}{history.policy}  "
              f"{word('track', lang)}{colon_of(lang)}{history.track}")
     rows = [[word(k, lang) for k in ("date", "value", "snapshot", "citation")]]
