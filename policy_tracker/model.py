@@ -359,6 +359,12 @@ class FieldSpec:
     key: str = "id"
     direction: str = "unknown"
     ordered: bool = False
+    type: str = ""
+    """What every value must be (`integer`, `money`, `enum`, …); empty: not checked."""
+    values: tuple[str, ...] = ()
+    """The allowed values of an `enum` field."""
+    citation: str = ""
+    """`required` or `optional`; empty: as the policy's `citations` says."""
 
 
 @dataclass(frozen=True)
@@ -384,6 +390,8 @@ class Policy:
     snapshots: tuple[Snapshot, ...]
     notes: tuple[Text, ...] = ()
     location: str = ""
+    citations: str = "optional"
+    """`required`: every value of a typed field carries a citation (its own or its item's)."""
 
     def track(self, track_id: str) -> Track | None:
         """The track named `track_id`, if any."""

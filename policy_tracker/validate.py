@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import LoadError
+from .fieldcheck import check_values
 from .model import (Dates, Document, FieldSpec, ItemKey, Path, Policy, Position, Snapshot,
                     SnapshotMeta, Source, Status, Track, format_path)
 from .rules import WRAPPER_KEYS, is_wrapper, item_key, split_rules
@@ -95,10 +96,12 @@ def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
                      for t in data["tracks"]),
         fields=tuple(FieldSpec(f["path"], text_of(f["label"]), f.get("unit", ""),
                                f.get("key", "id"), f.get("direction", "unknown"),
-                               f.get("ordered", False)) for f in data.get("fields", ())),
+                               f.get("ordered", False), f.get("type", ""),
+                               tuple(f.get("values", ())), f.get("citation", ""))
+                     for f in data.get("fields", ())),
         sources=tuple(build_source(s) for s in data.get("sources", ())),
         snapshots=snapshots, notes=tuple(text_of(n) for n in head.get("notes", ())),
-        location=doc.name)
+        location=doc.name, citations=head.get("citations", "optional"))
 
 
 def build_source(raw: dict[str, Any]) -> Source:
@@ -137,8 +140,9 @@ def build_meta(doc: Document, policy_sources: tuple[Source, ...]) -> SnapshotMet
 
 
 def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catalog,
-                   known_sources: set[str]) -> list[LoadError]:
-    """Meaning checks of one snapshot that need nothing but the snapshot and its policy."""
+                   known_sources: set[str], citations: str = "optional") -> list[LoadError]:
+    """Meaning checks of one snapshot that need nothing but the snapshot and its policy
+    (`citations`: the policy's setting, `required` or `optional`)."""
     found: list[LoadError] = []
     match = SNAPSHOT_NAME.match(file_name)
     dates = snap.meta.dates
@@ -169,6 +173,7 @@ def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catal
                                  f"unknown source {src!r}; declare it in policy.yaml sources"))
     own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
     found.extend(check_rules(doc, catalog, known_sources | own))
+    found.extend(check_values(doc, catalog, citations))
     return found
 
 
