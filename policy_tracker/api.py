@@ -15,7 +15,9 @@ from .filters import Filters, filter_diff
 from .load import load_document
 from .model import Diff, Document, Policy, RuleTree, Severity, Snapshot, Source, Version
 from .rules import Resolved, rules_as_of
-from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
+from .fieldcheck import check_fields
+from .store import (POLICY_FILE, Checked, check_policy, list_policy_ids, policies_root,
+                    policy_folder, sort_problems)
 from .store import load_policy as load_policy_folder
 from .timeline import build_timeline, compare_tracks, field_history
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
@@ -232,37 +234,74 @@ def diff_sides(old: Side, new: Side, severities: Mapping[str, Severity] | None =
 
 
 def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[LoadError]:
-    """Every problem in the given policy folders or files (default: all policies in use)."""
+    """Every problem in the given policy folders or files (default: all policies in use),
+    sorted by file and position. A file of a policy brings what it affects: policy.yaml the
+    whole policy, a snapshot its own track and the tracks laid over it."""
     targets = list(paths)
     if not targets:
         root = policies_root(policies_dir)
         targets = [os.path.join(root, pid) for pid in list_policy_ids(root)]
+    checked: dict[str, Checked] = {}
     problems: list[LoadError] = []
     for target in targets:
-        problems.extend(_check_target(target))
-    return problems
+        problems.extend(_check_target(target, checked))
+    return list(sort_problems(problems))
 
 
-def _check_target(target: str) -> list[LoadError]:
+def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
+    def policy_at(folder: str) -> Checked:
+        key = os.path.abspath(folder)
+        if key not in checked:
+            checked[key] = check_policy(folder)
+        return checked[key]
+
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
-            return list(check_policy(target).problems)
+            return list(policy_at(target).problems)
         found: list[LoadError] = []
         for name in sorted(os.listdir(target)):
             if os.path.isfile(os.path.join(target, name, POLICY_FILE)):
-                found.extend(check_policy(os.path.join(target, name)).problems)
+                found.extend(policy_at(os.path.join(target, name)).problems)
         return found
     head = os.path.dirname(os.path.dirname(os.path.abspath(target)))
     if os.path.basename(target) == POLICY_FILE:
         head = os.path.dirname(os.path.abspath(target))
     if os.path.isfile(os.path.join(head, POLICY_FILE)):
+        result = policy_at(head)
         rel = os.path.relpath(os.path.abspath(target), head)
-        return [p for p in check_policy(head).problems
-                if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
+        if rel == POLICY_FILE:
+            return list(result.problems)
+        tracks = affected_tracks(result.policy, rel.split(os.sep)[0])
+        return [p for p in result.problems
+                if _rel(p.where, head) in (rel, POLICY_FILE)
+                or _rel(p.where, head).split(os.sep)[0] in tracks]
+    return _check_lone_file(target)
+
+
+def affected_tracks(policy: Policy | None, track: str) -> set[str]:
+    """`track` and every track laid over it, directly or through others."""
+    found = {track}
+    grew = policy is not None
+    while grew and policy is not None:
+        more = {t.id for t in policy.tracks if t.extends in found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _rel(where: str, head: str) -> str:
+    return os.path.relpath(os.path.abspath(where), head) if where else ""
+
+
+def _check_lone_file(target: str) -> list[LoadError]:
+    """A file outside any policy folder: a snapshot alone, or a policy.yaml-like file."""
     try:
         doc = load_document(target)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
+        elif isinstance(doc.data, dict) and "policy" in doc.data:
+            found = check_schema(doc, "policy")
+            return found or check_fields(doc, build_policy(doc).fields)
     except ValidationError as exc:
         return list(exc.problems)
     except LoadError as exc:

@@ -202,14 +202,24 @@ def show_command(ctx: click.Context, policy: str | None, track: str, as_of: str,
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text: lines on standard error; json or github "
+              "(workflow annotations): on standard output.")
 @click.pass_context
-def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
-    """Check policy folders or files; print every problem as path:line:col: message."""
-    from . import api
+def validate_command(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Check policy folders or files; print every problem as path:line:col: message.
 
-    problems = api.check_paths(paths, policies_of(ctx))
-    for problem in problems:
-        click.echo(f"{problem.location() or '<input>'}: {problem.message}", err=True)
+    A file of a policy is checked with what it affects: policy.yaml with every snapshot, a
+    snapshot with its policy, its track and the tracks laid over it.
+    """
+    from . import api
+    from .render import render
+
+    problems = tuple(api.check_paths(paths, policies_of(ctx)))
+    if fmt != "text":
+        emit(render("problems", fmt, problems, plain("en")))
+        sys.exit(EXIT_INPUT if problems else 0)
+    click.echo(render("problems", "text", problems, plain("en")), err=True, nl=False)
     if problems:
         count = len(problems)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} found", err=True)

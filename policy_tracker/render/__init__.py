@@ -1,7 +1,8 @@
 """Renderers: a registry from format name to the module that renders each kind of value.
 
 A format module defines `render_<kind>(value, options) -> str` for the kinds listed here
-(diff, timeline, history, report, review). `--format` choices for a command are the formats
+(diff, timeline, history, report, review,
+problems). `--format` choices for a command are the formats
 that list its kind; the table is static so that `--help` imports no renderer (a test checks
 that it matches the modules).
 """
@@ -13,16 +14,17 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text"},
+    "text": {"diff": "text", "timeline": "text", "history": "text", "problems": "text"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
                  "report": "report_markdown", "review": "review_markdown"},
-    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json"},
+    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
+             "problems": "json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
     "csv": {"diff": "csv", "timeline": "csv", "history": "csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},
     "timelinejs": {"timeline": "timelinejs"},
     "ics": {"timeline": "ics"},
-    "github": {"review": "github"},
+    "github": {"review": "github", "problems": "github"},
 }
 
 

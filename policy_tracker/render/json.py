@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from ..errors import PolicyTrackerError
 from ..model import Diff, FieldHistory, RenderOptions, Review, Timeline
 
 
@@ -43,3 +44,10 @@ def render_history(history: FieldHistory, options: RenderOptions) -> str:
 def render_review(review: Review, options: RenderOptions) -> str:
     """A pull-request review as JSON: the two commits and every changed file."""
     return dumps(review.to_dict())
+
+
+def render_problems(problems: tuple[PolicyTrackerError, ...], options: RenderOptions) -> str:
+    """Validation problems as JSON: each with its file, line, column and message."""
+    return dumps({"ok": not problems, "count": len(problems), "problems": [
+        {"file": p.where, "line": p.line, "column": p.col, "message": p.message}
+        for p in problems]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..errors import PolicyTrackerError
 from ..model import (
     Change,
     Diff,
@@ -134,3 +135,9 @@ def aligned(rows: list[list[str]]) -> list[str]:
 def width(text: str) -> int:
     """Columns a terminal gives `text`: two for wide and full-width characters."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_problems(problems: tuple[PolicyTrackerError, ...], options: RenderOptions) -> str:
+    """One `file:line:col: message` line per validation problem."""
+    return "".join(f"{display(p.location() or '<input>')}: {display(p.message)}\n"
+                   for p in problems)
