@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from .catalog import ANNOTATION_KEYS, GENERIC_KEYS, Catalog, pattern_of
@@ -233,6 +232,7 @@ class _Walker:
 
 
 def _bilingual(value: Any) -> bool:
-    texts = {k: v for k, v in value.items() if k not in ANNOTATION_KEYS} \
-        if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return False
+    texts = {k: v for k, v in value.items() if k not in ANNOTATION_KEYS}
     return bool(texts) and all(k in _LANGS and isinstance(v, str) for k, v in texts.items())
