@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 
+from .accept import accepted_map, read_accept_entries
 from .catalog import Catalog
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
@@ -190,20 +191,7 @@ def parse_snapshot(doc: Document, catalog: Catalog | None = None) -> Snapshot:
 
 def read_accept_file(path: str) -> dict[str, str]:
     """A YAML list of `{fingerprint, reason}` entries: changes a reviewer has accepted."""
-    doc = load_document(path)
-    entries = doc.data.get("accept") if isinstance(doc.data, dict) else None
-    if not isinstance(entries, list):
-        raise LoadError("an accept file is a mapping with an 'accept' list of "
-                        "{fingerprint, reason}", path, 1, 1)
-    out: dict[str, str] = {}
-    for i, entry in enumerate(entries):
-        if not (isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
-                and isinstance(entry.get("reason"), str) and entry["reason"].strip()):
-            pos = doc.source_map.locate(doc.data, ("accept", i))
-            raise LoadError("each accepted change needs a fingerprint and a reason", path,
-                            pos.line if pos else 1, pos.col if pos else 1)
-        out[entry["fingerprint"]] = entry["reason"]
-    return out
+    return accepted_map(read_accept_entries(path)) or {}
 
 
 def read_severity_config(path: str) -> dict[str, Severity]:

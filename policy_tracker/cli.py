@@ -261,6 +261,10 @@ def rules_command(fmt: str) -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Drop changes under these paths.")
 @click.option("--accept", "accept_file", metavar="FILE",
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--strict-accept", is_flag=True,
+              help="Stale --accept entries (matching no change) are an error, not a warning.")
+@click.option("--fingerprints", is_flag=True,
+              help="Show each change's fingerprint in text output (for --accept files).")
 @click.option("--config", "config_file", metavar="FILE",
               help="YAML file overriding rule severities (severity: {rule-id: level}).")
 @click.option("--track", default="national", show_default=True,
@@ -271,20 +275,39 @@ def rules_command(fmt: str) -> None:
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
-                 config_file: str | None, track: str, include_drafts: bool,
-                 repo_dir: str | None) -> None:
+                 strict_accept: bool, fingerprints: bool, config_file: str | None, track: str,
+                 include_drafts: bool, repo_dir: str | None) -> None:
     """Compare two versions: files, POLICY@DATE, snapshot ids or REF:path."""
+    from dataclasses import replace
+
     from . import api
+    from .accept import accepted_map, read_accept_entries
     from .render import render
 
     severities = api.read_severity_config(config_file) if config_file else None
-    accepted = api.read_accept_file(accept_file) if accept_file else None
+    entries = read_accept_entries(accept_file) if accept_file else ()
     sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir)
              for text in (old, new)]
-    diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities),
-                           api.Filters(only, exclude, accepted))
-    emit(render("diff", fmt, diff, options_for(lang, output)), output, (old, new))
+    full = api.diff_sides(sides[0], sides[1], severities)
+    warn_stale(entries, (c.fingerprint for c in full.changes), strict_accept)
+    diff = api.filter_diff(full, api.Filters(only, exclude, accepted_map(entries)))
+    options = replace(options_for(lang, output), fingerprints=fingerprints)
+    emit(render("diff", fmt, diff, options), output, (old, new))
     sys.exit(fail_status(diff.changes, exit_code, fail_on))
+
+
+def warn_stale(entries: Any, found: Any, strict: bool) -> None:
+    """A warning line per stale accept entry; with `strict`, an error before any output."""
+    from .accept import stale_entries
+    from .i18n import message
+    from .render.escape import display
+
+    stale = stale_entries(entries, found)
+    for entry in stale:
+        click.echo(display(f"warning: {entry}"), err=True)
+    if stale and strict:
+        raise InputError(message("validate.accept.stale_error", "en", count=len(stale)),
+                         stale[0].where)
 
 
 def _date_or_none(text: str | None, what: str) -> Any:
@@ -475,6 +498,8 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
               help="Exit 1 when a change of this kind is found (repeatable).")
 @click.option("--accept", "accept_file", metavar="FILE",
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--strict-accept", is_flag=True,
+              help="Stale --accept entries (matching no change) are an error, not a warning.")
 @click.option("--config", "config_file", metavar="FILE", help="Severity overrides (YAML).")
 @click.option("--summary", "summary_file", metavar="FILE", envvar="GITHUB_STEP_SUMMARY",
               help="With --format github, also append the Markdown review to FILE "
@@ -483,16 +508,24 @@ def git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet: bool,
               help="The git repository.")
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
-                   config_file: str | None, summary_file: str | None, repo_dir: str) -> None:
-    """Review a pull request: every policy file changed between --base and --head."""
+                   strict_accept: bool, config_file: str | None, summary_file: str | None,
+                   repo_dir: str) -> None:
+    """Review a pull request: every policy file changed between --base and --head.
+
+    A head that does not validate gives its problems (exit 2) and the changes that could
+    still be computed.
+    """
     from . import api
+    from .accept import accepted_map, read_accept_entries
     from .render import render
     from .review import review_changes
 
     severities = api.read_severity_config(config_file) if config_file else None
-    accepted = api.read_accept_file(accept_file) if accept_file else None
-    review = review_changes(repo_dir, base, head, paths, api.Filters(accepted=accepted),
-                            severities)
+    entries = read_accept_entries(accept_file) if accept_file else ()
+    review = review_changes(repo_dir, base, head, paths,
+                            api.Filters(accepted=accepted_map(entries)), severities)
+    warn_stale(entries, (c.fingerprint for f in review.files if f.diff
+                         for c in f.diff.accepted), strict_accept)
     options = plain(lang)
     emit(render("review", fmt, review, options), output)
     if fmt == "github" and summary_file:

@@ -557,6 +557,8 @@ class RenderOptions:
     lang: str = "en"
     color: bool = False
     title: str = ""
+    fingerprints: bool = False
+    """Show each change's fingerprint (what an accept file lists) in text output."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from .filters import Filters, filter_diff
 from .history import changed_files, open_repo, read_document_at, resolve_commit
 from .model import (Document, FileChange, FileReview, Review, RuleTree, Severity, Source,
                     Version)
+from .fieldcheck import check_fields
+from .rules import split_rules
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 POLICY_FILE = "policy.yaml"
@@ -43,21 +45,26 @@ def _review_file(top: str, base: str, head: str, change: FileChange, filters: Fi
     except (LoadError, NotFoundError) as exc:
         return FileReview(change.status, change.old_path, change.new_path, None, (exc,),
                           "could not be read")
-    if new is not None and problems:
+    if new is not None and new[0] is None:  # no rules that could be compared
         return FileReview(change.status, change.old_path, change.new_path, None,
                           tuple(problems))
-    old_version, old_catalog = old if old else (Version(f"{base[:12]}:(absent)",
-                                                        RuleTree({}, {})), Catalog(generic=True))
-    new_version, new_catalog = new if new else (Version(f"{head[:12]}:(absent)",
-                                                        RuleTree({}, {})), Catalog(generic=True))
+    absent = Version(f"{base[:12]}:(absent)", RuleTree({}, {}))
+    old_version, old_catalog = (old[0] or absent, old[1]) if old else (absent,
+                                                                       Catalog(generic=True))
+    new_version, new_catalog = (Version(f"{head[:12]}:(absent)", RuleTree({}, {})),
+                                Catalog(generic=True))
+    if new is not None and new[0] is not None:
+        new_version, new_catalog = new[0], new[1]
     catalog = new_catalog if not new_catalog.generic else old_catalog
     diff = filter_diff(compare(old_version, new_version, catalog, severities), filters)
-    return FileReview(change.status, change.old_path, change.new_path, diff)
+    # A head that does not validate still shows the changes that could be computed.
+    return FileReview(change.status, change.old_path, change.new_path, diff, tuple(problems))
 
 
 def _version_at(top: str, commit: str, path: str,
-                problems: list[PolicyTrackerError]) -> tuple[Version, Catalog]:
-    """The file at `commit` as a diff side; snapshot problems are collected, not raised."""
+                problems: list[PolicyTrackerError]) -> tuple[Version | None, Catalog]:
+    """The file at `commit` as a diff side (None: it has no rules to compare); problems are
+    collected, not raised."""
     try:
         doc = read_document_at(top, commit, path)
     except LoadError as exc:
@@ -65,33 +72,42 @@ def _version_at(top: str, commit: str, path: str,
         raise
     name = f"{commit[:12]}:{path}"
     doc = Document(name, doc.data, doc.source_map)
+    if isinstance(doc.data, dict) and "policy" in doc.data and \
+            posixpath.basename(path) == POLICY_FILE:
+        found = check_schema(doc, "policy")
+        problems.extend(found or check_fields(doc, build_policy(doc).fields))
     if not (isinstance(doc.data, dict) and "snapshot" in doc.data):
         return Version(name, RuleTree(doc.data, {}), ((doc, ()),)), Catalog(generic=True)
-    catalog, sources = _catalog_at(top, commit, path, problems)
+    catalog, sources, citations = _catalog_at(top, commit, path, problems)
     found = check_schema(doc, "snapshot")
     if found:
         problems.extend(found)
-        return Version(name, RuleTree({}, {})), catalog
+        rules = doc.data.get("rules")
+        if isinstance(rules, dict):  # the rules can still be compared
+            return Version(name, split_rules(rules, catalog), ((doc, ("rules",)),)), catalog
+        return None, catalog
     snap = build_snapshot(doc, "", sources, catalog)
     known = {s.id for s in sources} | {s.id for s in snap.meta.sources}
-    problems.extend(check_snapshot(doc, snap, posixpath.basename(path), catalog, known))
+    problems.extend(check_snapshot(doc, snap, posixpath.basename(path), catalog, known,
+                                   citations))
     return Version(name, snap.tree, ((doc, ("rules",)),)), catalog
 
 
-def _catalog_at(top: str, commit: str, path: str,
-                problems: list[PolicyTrackerError]) -> tuple[Catalog, tuple[Source, ...]]:
+def _catalog_at(top: str, commit: str, path: str, problems: list[PolicyTrackerError]
+                ) -> tuple[Catalog, tuple[Source, ...], str]:
+    """The catalogue, sources and citation rule of the policy a snapshot belongs to."""
     head_path = posixpath.join(posixpath.dirname(posixpath.dirname(path)), POLICY_FILE)
     try:
         head_doc = read_document_at(top, commit, head_path)
     except NotFoundError:
-        return Catalog(generic=True), ()
+        return Catalog(generic=True), (), "optional"
     except LoadError as exc:
         problems.append(exc)
-        return Catalog(generic=True), ()
+        return Catalog(generic=True), (), "optional"
     found = check_schema(head_doc, "policy")
     if found:
         problems.extend(found)
-        return Catalog(generic=True), ()
+        return Catalog(generic=True), (), "optional"
     policy = build_policy(head_doc)
-    return Catalog(policy.fields), policy.sources
+    return Catalog(policy.fields), policy.sources, policy.citations
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import FileReview, RenderOptions, Review
+from ..i18n import message
+from ..model import Change, FileReview, RenderOptions, Review
 from .common import summary, word
 from .escape import display, md
 from .markdown import change_item
@@ -55,11 +56,20 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     if item.diff:
         if item.status == "renamed":
             lines += [f"{_code(item.old_path)} → {_code(item.new_path)}", ""]
-        lines += [change_item(c, options) for c in item.diff.changes]
+        lines += [_with_fingerprint(c, options) for c in item.diff.changes]
     head = f"{display(item.path)}: " + (summary(item.diff.changes, lang, len(item.diff.accepted))
                                          if item.diff else f"{len(item.problems)} problem(s)")
+    if item.diff and item.problems:
+        head += f" · {len(item.problems)} problem(s)"
     body = "\n".join(lines).strip() or word("no_changes", lang)
     return f"<details><summary>{md(head)}</summary>\n\n{body}\n\n</details>\n"
+
+
+def _with_fingerprint(change: Change, options: RenderOptions) -> str:
+    """A change item ending with its fingerprint, which a reviewer copies into an accept file."""
+    first, newline, rest = change_item(change, options).partition("\n")
+    label = message("validate.review.fingerprint", options.lang)
+    return f"{first} · {label} {_code(change.fingerprint)}{newline}{rest}"
 
 
 def render_review(review: Review, options: RenderOptions) -> str:

@@ -48,6 +48,8 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ",
         notes.append(display(str(pos) if with_file else f"{pos.line}:{pos.col}"))
     tail = f" ({'; '.join(notes)})" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
+    if options.fingerprints:
+        line += f" [{change.fingerprint}]"
     if options.color:
         return f"{_COLOURS[change.direction]}{line}{_RESET}"
     return line
