@@ -228,8 +228,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> No
 
 
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline"]),
-                default="snapshot")
+@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline",
+                                          "problems"]), default="snapshot")
 def schema_command(kind: str) -> None:
     """Print the published JSON Schema of a file kind or of the JSON output."""
     from .validate import schema_text

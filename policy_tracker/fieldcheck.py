@@ -70,10 +70,12 @@ def check_fields(doc: Document, fields: tuple[FieldSpec, ...]) -> list[LoadError
 def check_values(doc: Document, catalog: Catalog, citations: str = "optional") -> list[LoadError]:
     """Every rule key known to the catalogue, every value of its field's type, citations."""
     rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
-    if not isinstance(rules, dict) or catalog.generic or not catalog.fields:
-        return []
+    typed = any(f.type for f in catalog.fields)
+    if not isinstance(rules, dict) or catalog.generic or not (
+            typed or citations == "required" or any(f.citation for f in catalog.fields)):
+        return []  # nothing declared to check: cost nothing
     walker = _Walker(doc, catalog, citations == "required")
-    walker.mapping(rules, ("rules",), (), False, "", strict=True)
+    walker.mapping(rules, ("rules",), (), False, "", strict=typed)
     return walker.found
 
 

@@ -247,3 +247,13 @@ def test_validate_formats_as_a_real_process(run_process: Any) -> None:
                            "title=policy-tracker validate::"
                            "rules.card.status must be one of: issued, suspended, not 'isued'; "
                            "did you mean issued?\n")
+
+
+def test_json_output_matches_its_published_schema(run_cli: Any) -> None:
+    import jsonschema
+
+    schema = json.loads(run_cli("schema", "problems").stdout)
+    for target in (TYPED, HERE / "data" / "sample"):
+        output = json.loads(run_cli("validate", "--format", "json", str(target)).stdout)
+        jsonschema.Draft202012Validator(schema).validate(output)
+        assert output["count"] == len(output["problems"]) == (8 if target == TYPED else 0)
