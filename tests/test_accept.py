@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from gitrepo import commit, init_repo
+
 from policy_tracker.accept import read_accept_entries, stale_entries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +86,7 @@ def test_fingerprints_in_text(run_cli: Any) -> None:
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "policy_tracker", *args], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
