@@ -246,6 +246,10 @@ def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
             return list(policy_at(target).problems)
+        parent = os.path.dirname(os.path.abspath(target))
+        if os.path.isfile(os.path.join(parent, POLICY_FILE)):  # a track's folder
+            return _affected(policy_at(parent), parent, os.path.basename(os.path.abspath(target)),
+                             "")
         found: list[LoadError] = []
         for name in sorted(os.listdir(target)):
             if os.path.isfile(os.path.join(target, name, POLICY_FILE)):
@@ -259,11 +263,16 @@ def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
         rel = os.path.relpath(os.path.abspath(target), head)
         if rel == POLICY_FILE:
             return list(result.problems)
-        tracks = affected_tracks(result.policy, rel.split(os.sep)[0])
-        return [p for p in result.problems
-                if _rel(p.where, head) in (rel, POLICY_FILE)
-                or _rel(p.where, head).split(os.sep)[0] in tracks]
+        return _affected(result, head, rel.split(os.sep)[0], rel)
     return _check_lone_file(target)
+
+
+def _affected(result: Checked, head: str, track: str, rel: str) -> list[LoadError]:
+    """The problems of a policy that a file (or a track's folder) affects."""
+    tracks = affected_tracks(result.policy, track)
+    return [p for p in result.problems
+            if _rel(p.where, head) in (rel, POLICY_FILE)
+            or _rel(p.where, head).split(os.sep)[0] in tracks]
 
 
 def affected_tracks(policy: Policy | None, track: str) -> set[str]:

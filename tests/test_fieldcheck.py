@@ -205,6 +205,7 @@ def test_a_national_snapshot_brings_the_overlays_laid_on_it(green_card: Path,
     result = run_cli("validate", str(national))
     assert national.read_text("utf-8") == text
     assert f"{overlay}:" in result.stderr and "unknown rule key 'colour' in rules" in result.stderr
+    assert run_cli("validate", str(national.parent)).stderr == result.stderr  # a track's folder
 
 
 def test_a_broken_policy_yaml_does_not_hide_the_snapshots(green_card: Path,
