@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Iterable, Mapping
 
@@ -9,7 +10,8 @@ from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, NotFoundError, PolicyTrackerError
 from .filters import Filters, filter_diff
-from .history import changed_files, open_repo, read_document_at, resolve_commit
+from .i18n import message
+from .history import changed_files, files_at, open_repo, read_document_at, resolve_commit
 from .model import (Document, FileChange, FileReview, Review, RuleTree, Severity, Source,
                     Version)
 from .fieldcheck import check_fields
@@ -27,10 +29,34 @@ def review_changes(repo_dir: str, base: str, head: str = "HEAD", paths: Iterable
         base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
         top = str(repo.working_tree_dir or repo_dir)
     files = []
-    for change in changed_files(top, base_sha, head_sha, paths):
+    changes = changed_files(top, base_sha, head_sha, paths)
+    for change in changes:
         files.append(_review_file(top, base_sha, head_sha, change, filters or Filters(),
                                   severities))
+    files.extend(_affected(top, head_sha, changes))
     return Review(base_sha, head_sha, base, head, tuple(files))
+
+
+def _affected(top: str, head: str, changes: tuple[FileChange, ...]) -> list[FileReview]:
+    """Unchanged snapshots of a policy whose policy.yaml changed, re-checked at the head:
+    only those that no longer validate are listed, with status `affected`."""
+    changed = {c.new_path for c in changes}
+    out = []
+    for change in changes:
+        if posixpath.basename(change.new_path) != POLICY_FILE:
+            continue
+        folder = posixpath.dirname(change.new_path)
+        for path in files_at(top, head, folder):
+            if path in changed or posixpath.dirname(posixpath.dirname(path)) != folder:
+                continue
+            problems: list[PolicyTrackerError] = []
+            with contextlib.suppress(LoadError, NotFoundError):  # collected in `problems`
+                _version_at(top, head, path, problems)
+            if problems:
+                out.append(FileReview("affected", path, path, None, tuple(problems),
+                                      message("validate.review.affected_note", "en",
+                                              file=change.new_path)))
+    return out
 
 
 def _review_file(top: str, base: str, head: str, change: FileChange, filters: Filters,

@@ -138,3 +138,30 @@ def test_review_fingerprints_and_stale_entries(bad_head: Path, tmp_path: Path) -
                   "--strict-accept")
     assert strict.returncode == 2 and strict.stdout == ""
     assert strict.stderr.splitlines()[-1].startswith(f"error: {accept}: stale accept entries")
+
+
+def test_review_rechecks_the_snapshots_a_changed_policy_yaml_affects(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    base = SAMPLE / "example-residence"
+    files = {f"policies/example-residence/{p.relative_to(base)}": p.read_text("utf-8")
+             for p in sorted(base.rglob("*.yaml"))}
+    commit(repo, files, "the sample policy")
+    head = "policies/example-residence/policy.yaml"
+    commit(repo, {head: files[head].replace("  - id: act-2\n", "  - id: act-two\n")},
+           "rename a source")
+    done = _cli(repo, "review", "--base", "HEAD~1", "--format", "json")
+    assert done.returncode == 2, done.stderr
+    data = json.loads(done.stdout)
+    affected = [f for f in data["files"] if f["status"] == "affected"]
+    assert [f["new_path"] for f in affected] == [
+        "policies/example-residence/national/2015-06-01-amendment.yaml",
+        "policies/example-residence/national/2020-03-01-card.yaml",
+        "policies/example-residence/national/2022-01-01-draft.yaml"]
+    assert all(f["note"] == f"not changed; checked again because {head} changed"
+               for f in affected)
+    assert "unknown source 'act-2'" in affected[0]["problems"][0]["message"]
+    github = _cli(repo, "review", "--base", "HEAD~1", "--format", "github").stdout
+    assert "::error file=policies/example-residence/national/2015-06-01-amendment.yaml,line=" \
+        in github
+    markdown = _cli(repo, "review", "--base", "HEAD~1", "--lang", "zh").stdout
+    assert "| 受影响 |" in markdown

@@ -36,8 +36,10 @@ def _row(item: FileReview, lang: str) -> str:
     changes = item.diff.changes if item.diff else ()
     counts = [sum(1 for c in changes if name in (c.direction.value, c.severity.value))
               for name in ("looser", "stricter", "major")]
+    status = message("validate.review.affected", lang) if item.status == "affected" else \
+        item.status
     cells = [_code(item.path, in_table=True), word(item.status, lang) if item.status in (
-        "added", "removed", "renamed", "modified") else md(item.status), str(len(changes)),
+        "added", "removed", "renamed", "modified") else md(status), str(len(changes)),
         *map(str, counts), str(len(item.problems))]
     return "| " + " | ".join(cells) + " |"
 
