@@ -14,6 +14,9 @@ from .model import Document, FieldSpec, ItemKey, Path, Position, format_path
 SCALAR_TYPES = ("integer", "number", "money", "percentage", "duration", "date", "enum",
                 "boolean", "text", "bilingual")
 """Types whose values are rule values (a citation is required on them when the policy says so)."""
+OWN_CITATION_TYPES = ("integer", "number", "money", "percentage", "duration", "date", "enum",
+                      "boolean")
+"""Types whose values, when a citation is required, must carry their own `cite`."""
 CONTAINER_TYPES = ("list", "group")
 TYPES = SCALAR_TYPES + CONTAINER_TYPES
 
@@ -154,15 +157,17 @@ class _Walker:
 
     def field(self, node: Any, path: Path, rule: Path, spec: FieldSpec, cited: bool) -> None:
         """One catalogued value: unwrap it, check its type and citation, go inside."""
-        if isinstance(node, dict) and "cite" in node:
-            cited = True
+        own = isinstance(node, dict) and "cite" in node
+        cited = cited or own
         value, vpath = node, path
         if _is_wrapper(node):
             value, vpath = node["value"], path + ("value",)
         kind = spec.type
         scalars = isinstance(value, list) and not all(isinstance(i, dict) for i in value)
         if kind in SCALAR_TYPES or not isinstance(value, (dict, list)) or scalars:
-            self._citation(path, spec, cited)
+            # a number, date or choice is a claim of its own: its citation is its own; a text
+            # (an item's title) may rest on the citation of the item it describes
+            self._citation(path, spec, own if kind in OWN_CITATION_TYPES else cited)
         if not kind:  # untyped: its value is not checked, but typed fields inside it are
             if isinstance(value, dict):
                 self.mapping(value, vpath, rule, cited, "", strict=False)

@@ -101,10 +101,22 @@ def test_a_wrapped_value_is_checked_and_its_citation_counts(tmp_path: Path) -> N
 def test_a_policy_can_require_a_citation_on_every_value(tmp_path: Path) -> None:
     assert _messages(_policy(tmp_path / "a", "type: integer", "3", "required")) == [
         "rules.x has no citation; this policy requires one for every rule value "
-        "(cite: {source, article} on the value or on its item)"]
+        "(cite: {source, article} on the value; a text may rest on its item's)"]
     # a field may opt out of the policy's rule
     assert _messages(_policy(tmp_path / "b", "type: integer, citation: optional", "3",
                              "required")) == []
+
+
+def test_a_number_needs_its_own_citation_and_a_title_may_rest_on_its_items(
+        tmp_path: Path) -> None:
+    decl = ("type: list, key: id, label: {en: X, zh: X}}\n"
+            "  - {path: \"x[*]\", type: group, label: {en: I, zh: I}}\n"
+            "  - {path: \"x[*].title\", type: bilingual, label: {en: T, zh: T}}\n"
+            "  - {path: \"x[*].years\", type: duration, unit: years")
+    item = "[{id: a, title: {en: A, zh: A}, years: 3, cite: {source: act, article: Art. 1}}]"
+    assert _messages(_policy(tmp_path, decl, item, "required")) == [
+        "rules.x[id=a].years has no citation; this policy requires one for every rule value "
+        "(cite: {source, article} on the value; a text may rest on its item's)"]
 
 
 @pytest.mark.parametrize("name", TYPED_CASES)
