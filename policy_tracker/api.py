@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from . import operands
 from . import timeline as _timeline
 from .argcheck import expect, expect_date, expect_names, expect_text
+from .accept import accepted_map, read_accept_entries
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, ValidationError
@@ -31,13 +32,15 @@ from .operands import (
     version_of,
     version_of_resolved,
 )
-from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root
+from .fieldcheck import check_fields
+from .store import (POLICY_FILE, Checked, check_policy, list_policy_ids, policies_root,
+                    sort_problems)
 from .store import load_policy as load_policy_folder
 from .effects import register_of
 from .legal import EffectsRegister, proposed
 from .model import FieldHistory, Timeline
 from .timeline import select_tracks
-from .validate import build_snapshot, check_schema, check_snapshot
+from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
 __all__ = ["Filters", "Side", "build_effects", "build_timeline", "catalog_of", "compare_tracks",
            "default_policy", "field_history", "filter_diff", "load_policy", "open_operand",
@@ -112,20 +115,7 @@ def parse_snapshot(doc: Document, catalog: Catalog | None = None) -> Snapshot:
 
 def read_accept_file(path: str) -> dict[str, str]:
     """A YAML list of `{fingerprint, reason}` entries: changes a reviewer has accepted."""
-    doc = load_document(path)
-    entries = doc.data.get("accept") if isinstance(doc.data, dict) else None
-    if not isinstance(entries, list):
-        raise LoadError("an accept file is a mapping with an 'accept' list of "
-                        "{fingerprint, reason}", path, 1, 1)
-    out: dict[str, str] = {}
-    for i, entry in enumerate(entries):
-        if not (isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
-                and isinstance(entry.get("reason"), str) and entry["reason"].strip()):
-            pos = doc.source_map.locate(doc.data, ("accept", i))
-            raise LoadError("each accepted change needs a fingerprint and a reason", path,
-                            pos.line if pos else 1, pos.col if pos else 1)
-        out[entry["fingerprint"]] = entry["reason"]
-    return out
+    return accepted_map(read_accept_entries(path)) or {}
 
 
 def read_severity_config(path: str) -> dict[str, Severity]:
@@ -179,42 +169,89 @@ def filter_diff(diff: Diff, filters: Filters) -> Diff:
 
 
 def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[LoadError]:
-    """Every problem in the given policy folders or files (default: all policies in use)."""
+    """Every problem in the given policy folders or files (default: all policies in use),
+    sorted by file and position. A file of a policy brings what it affects: policy.yaml the
+    whole policy, a snapshot its own track and the tracks laid over it."""
     targets = list(expect_names("check_paths", "paths", paths))
     expect_text("check_paths", "policies_dir", policies_dir, optional=True)
     if not targets:
         root = policies_root(policies_dir)
         targets = [os.path.join(root, pid) for pid in list_policy_ids(root)]
+    checked: dict[str, Checked] = {}
     problems: list[LoadError] = []
     for target in targets:
-        problems.extend(_check_target(target))
-    return problems
+        problems.extend(_check_target(target, checked))
+    return list(sort_problems(problems))
 
 
-def _check_target(target: str) -> list[LoadError]:
+def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
+    def policy_at(folder: str) -> Checked:
+        key = os.path.abspath(folder)
+        if key not in checked:
+            checked[key] = check_policy(folder)
+        return checked[key]
+
+
     from .openfisca_store import detect, read_tree
 
     if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
         return list(read_tree(target).problems)
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
-            return list(check_policy(target).problems)
+            return list(policy_at(target).problems)
+        parent = os.path.dirname(os.path.abspath(target))
+        if os.path.isfile(os.path.join(parent, POLICY_FILE)):  # a track's folder
+            return _affected(policy_at(parent), parent, os.path.basename(os.path.abspath(target)),
+                             "")
         found: list[LoadError] = []
         for name in sorted(os.listdir(target)):
             if os.path.isfile(os.path.join(target, name, POLICY_FILE)):
-                found.extend(check_policy(os.path.join(target, name)).problems)
+                found.extend(policy_at(os.path.join(target, name)).problems)
         return found
     head = os.path.dirname(os.path.dirname(os.path.abspath(target)))
     if os.path.basename(target) == POLICY_FILE:
         head = os.path.dirname(os.path.abspath(target))
     if os.path.isfile(os.path.join(head, POLICY_FILE)):
+        result = policy_at(head)
         rel = os.path.relpath(os.path.abspath(target), head)
-        return [p for p in check_policy(head).problems
-                if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
+        if rel == POLICY_FILE:
+            return list(result.problems)
+        return _affected(result, head, rel.split(os.sep)[0], rel)
+    return _check_lone_file(target)
+
+
+def _affected(result: Checked, head: str, track: str, rel: str) -> list[LoadError]:
+    """The problems of a policy that a file (or a track's folder) affects."""
+    tracks = affected_tracks(result.policy, track)
+    return [p for p in result.problems
+            if _rel(p.where, head) in (rel, POLICY_FILE)
+            or _rel(p.where, head).split(os.sep)[0] in tracks]
+
+
+def affected_tracks(policy: Policy | None, track: str) -> set[str]:
+    """`track` and every track laid over it, directly or through others."""
+    found = {track}
+    grew = policy is not None
+    while grew and policy is not None:
+        more = {t.id for t in policy.tracks if t.extends in found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _rel(where: str, head: str) -> str:
+    return os.path.relpath(os.path.abspath(where), head) if where else ""
+
+
+def _check_lone_file(target: str) -> list[LoadError]:
+    """A file outside any policy folder: a snapshot alone, or a policy.yaml-like file."""
     try:
         doc = load_document(target)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
+        elif isinstance(doc.data, dict) and "policy" in doc.data:
+            found = check_schema(doc, "policy")
+            return found or check_fields(doc, build_policy(doc).fields)
     except ValidationError as exc:
         return list(exc.problems)
     except LoadError as exc:

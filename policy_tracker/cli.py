@@ -268,15 +268,24 @@ def show_command(ctx: click.Context, policy: str | None, track: str, as_of: str,
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text: lines on standard error; json or github "
+              "(workflow annotations): on standard output.")
 @click.pass_context
-def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
-    """Check policy folders or files; print every problem as path:line:col: message."""
-    from . import api
+def validate_command(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Check policy folders or files; print every problem as path:line:col: message.
 
-    problems = api.check_paths(paths, policies_of(ctx))
-    for problem in problems:
-        click.echo(escape_line(f"{problem.location() or '<input>'}: {problem.message}"),
-                   err=True)
+    A file of a policy is checked with what it affects: policy.yaml with every snapshot, a
+    snapshot with its policy, its track and the tracks laid over it.
+    """
+    from . import api
+    from .render import render
+
+    problems = tuple(api.check_paths(paths, policies_of(ctx)))
+    if fmt != "text":
+        emit(render("problems", fmt, problems, plain("en")))
+        sys.exit(EXIT_INPUT if problems else 0)
+    click.echo(render("problems", "text", problems, plain("en")), err=True, nl=False)
     if problems:
         count = len(problems)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} found", err=True)
@@ -285,8 +294,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
 
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline", "effects"]),
-                default="snapshot")
+@click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline", "effects",
+                                          "problems"]), default="snapshot")
 def schema_command(kind: str) -> None:
     """Print the published JSON Schema of a file kind or of the JSON output."""
     from .validate import schema_text
@@ -318,6 +327,10 @@ def rules_command(fmt: str) -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Drop changes under these paths.")
 @click.option("--accept", "accept_file", metavar="FILE",
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--strict-accept", is_flag=True,
+              help="Stale --accept entries (matching no change) are an error, not a warning.")
+@click.option("--fingerprints", is_flag=True,
+              help="Show each change's fingerprint in text output (for --accept files).")
 @click.option("--config", "config_file", metavar="FILE",
               help="YAML file overriding rule severities (severity: {rule-id: level}).")
 @click.option("--track", default="national", show_default=True,
@@ -332,22 +345,43 @@ def rules_command(fmt: str) -> None:
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, lang: str,
                  output: str | None, exit_code: bool, fail_on: tuple[str, ...],
                  only: tuple[str, ...], exclude: tuple[str, ...], accept_file: str | None,
-                 config_file: str | None, track: str, include_drafts: bool,
-                 repo_dir: str | None, min_severity: str | None, rules: tuple[str, ...],
-                 paths: bool, format_in: str, currency: str) -> None:
+                 strict_accept: bool, fingerprints: bool, config_file: str | None, track: str,
+                 include_drafts: bool, repo_dir: str | None, min_severity: str | None,
+                 rules: tuple[str, ...], paths: bool, format_in: str, currency: str) -> None:
     """Compare two versions: files, POLICY@DATE, snapshot ids, REF:path or OpenFisca parameter
     files and folders."""
+    from dataclasses import replace
+
     from . import api
+    from .accept import accepted_map, read_accept_entries
     from .render import render
 
     severities = api.read_severity_config(config_file) if config_file else None
-    accepted = api.read_accept_file(accept_file) if accept_file else None
+    entries = read_accept_entries(accept_file) if accept_file else ()
     sides = [api.open_operand(text, policies_of(ctx), track, include_drafts, repo_dir, format_in,
                               currency) for text in (old, new)]
-    filters = filters_of(min_severity, rules, only=only, exclude=exclude, accepted=accepted)
-    diff = api.filter_diff(api.diff_sides(sides[0], sides[1], severities), filters)
-    emit(render("diff", fmt, diff, options_for(lang, output, paths=paths)), output, (old, new))
+    full = api.diff_sides(sides[0], sides[1], severities)
+    warn_stale(entries, (c.fingerprint for c in full.changes), strict_accept)
+    filters = filters_of(min_severity, rules, only=only, exclude=exclude,
+                         accepted=accepted_map(entries))
+    diff = api.filter_diff(full, filters)
+    options = replace(options_for(lang, output, paths=paths), fingerprints=fingerprints)
+    emit(render("diff", fmt, diff, options), output, (old, new))
     sys.exit(fail_status(diff.changes, exit_code, fail_on))
+
+
+def warn_stale(entries: Any, found: Any, strict: bool) -> None:
+    """A warning line per stale accept entry; with `strict`, an error before any output."""
+    from .accept import stale_entries
+    from .i18n import message
+    from .render.escape import display
+
+    stale = stale_entries(entries, found)
+    for entry in stale:
+        click.echo(display(f"warning: {entry}"), err=True)
+    if stale and strict:
+        raise InputError(message("validate.accept.stale_error", "en", count=len(stale)),
+                         stale[0].where)
 
 
 def _date_or_none(text: str | None, what: str) -> Any:
@@ -695,6 +729,8 @@ def stream_git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet:
               help="Exit 1 when a change of this kind is found (repeatable).")
 @click.option("--accept", "accept_file", metavar="FILE",
               help="YAML list of accepted fingerprints with reasons: hidden and counted.")
+@click.option("--strict-accept", is_flag=True,
+              help="Stale --accept entries (matching no change) are an error, not a warning.")
 @click.option("--config", "config_file", metavar="FILE", help="Severity overrides (YAML).")
 @click.option("--summary", "summary_file", metavar="FILE", envvar="GITHUB_STEP_SUMMARY",
               callback=_path_given,
@@ -708,20 +744,27 @@ def stream_git_timeline(path: str, rev: str | None, repo_dir: str | None, quiet:
               help="Trust no cache: parse every file (for CI whose cache others can write).")
 def review_command(paths: tuple[str, ...], base: str, head: str, fmt: str, lang: str,
                    output: str | None, fail_on: tuple[str, ...], accept_file: str | None,
-                   config_file: str | None, summary_file: str | None, repo_dir: str,
-                   min_severity: str | None, rules: tuple[str, ...], no_cache: bool,
-                   currency: str) -> None:
-    """Review a pull request: every policy file changed between --base and --head."""
+                   strict_accept: bool, config_file: str | None, summary_file: str | None,
+                   repo_dir: str, min_severity: str | None, rules: tuple[str, ...],
+                   no_cache: bool, currency: str) -> None:
+    """Review a pull request: every policy file changed between --base and --head.
+
+    A head that does not validate gives its problems (exit 2) and the changes that could
+    still be computed.
+    """
     from . import api
+    from .accept import accepted_map, read_accept_entries
     from .render import render
     from .review import review_changes
 
     severities = api.read_severity_config(config_file) if config_file else None
-    accepted = api.read_accept_file(accept_file) if accept_file else None
+    entries = read_accept_entries(accept_file) if accept_file else ()
     review = review_changes(repo_dir, base, head, paths,
-                            filters_of(min_severity, rules, accepted=accepted), severities,
-                            use_cache=not no_cache, currency=currency)
+                            filters_of(min_severity, rules, accepted=accepted_map(entries)),
+                            severities, use_cache=not no_cache, currency=currency)
     _cache_report()
+    warn_stale(entries, (c.fingerprint for f in review.files if f.diff
+                         for c in f.diff.accepted), strict_accept)
     options = plain(lang)
     emit(render("review", fmt, review, options), output, commands=fmt == "github")
     if fmt == "github" and summary_file is not None:

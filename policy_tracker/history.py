@@ -486,3 +486,16 @@ def changed_files(repo_dir: str, base: str, head: str, paths: Iterable[str] = ()
                                  env=GIT_ENV, stdout_as_string=False)
     changes = [file_change(e) for e in map(policy_change, raw_entries(out)) if e]
     return tuple(sorted(changes, key=lambda c: (c.new_path or c.old_path, c.old_path)))
+
+
+def files_at(repo_dir: str, commit: str, folder: str) -> tuple[str, ...]:
+    """The YAML files under `folder` (relative to the top) at `commit`, sorted."""
+    rel = repo_path(folder)
+    with open_repo(repo_dir) as repo:
+        commit_id = resolve_commit(repo, commit)
+        tree: Any = _lookup(repo, commit_id, rel) if rel else repo.commit(commit_id).tree
+        if tree is None or tree.type != "tree":
+            return ()
+        paths = [str(getattr(item, "path", "")) for item in tree.traverse()
+                 if getattr(item, "type", "") == "blob"]
+    return tuple(sorted(p for p in paths if p.endswith((".yaml", ".yml"))))

@@ -446,6 +446,12 @@ class FieldSpec:
     key: str = "id"
     direction: str = "unknown"
     ordered: bool = False
+    type: str = ""
+    """What every value must be (`integer`, `money`, `enum`, …); empty: not checked."""
+    values: tuple[str, ...] = ()
+    """The allowed values of an `enum` field."""
+    citation: str = ""
+    """`required` or `optional`; empty: as the policy's `citations` says."""
 
 
 @dataclass(frozen=True)
@@ -492,6 +498,8 @@ class Policy:
     notes: tuple[Text, ...] = ()
     location: str = ""
     effects: tuple[DeclaredEffect, ...] = ()
+    citations: str = "optional"
+    """`required`: every value of a typed field carries a citation (its own or its item's)."""
 
     def track(self, track_id: str) -> Track | None:
         """The track named `track_id`, if any."""
@@ -709,6 +717,8 @@ class RenderOptions:
     title: str = ""
     paths: bool = False
     """Show machine paths and file positions beside each change (`--paths`)."""
+    fingerprints: bool = False
+    """Show each change's fingerprint (what an accept file lists) in text output."""
 
 
 @dataclass(frozen=True)

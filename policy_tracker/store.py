@@ -11,6 +11,7 @@ from .errors import LoadError, NotFoundError, ValidationError
 from .load import parse_document, read_bytes
 from .model import Document, Policy, Snapshot
 from .rules import rules_as_of
+from .fieldcheck import check_fields
 from .validate import (build_policy, build_snapshot, check_schema,
                        check_snapshot, overlay_problems)
 
@@ -84,7 +85,8 @@ class Checked:
 
 
 def check_policy(folder: str) -> Checked:
-    """Load a policy folder, collecting every problem in every file."""
+    """Load a policy folder, collecting every problem in every file (sorted by file and
+    position); a policy.yaml that breaks the schema still has its snapshots checked."""
     problems: list[LoadError] = []
     try:
         head_doc = load_document(os.path.join(folder, POLICY_FILE))
@@ -92,22 +94,21 @@ def check_policy(folder: str) -> Checked:
         return Checked(None, (exc,))
     schema_errors = check_schema(head_doc, "policy")
     if schema_errors:
-        return Checked(None, tuple(schema_errors))
+        problems.extend(schema_errors)
+        problems.extend(_check_snapshots_alone(head_doc, folder))
+        return Checked(None, sort_problems(problems))
     head = build_policy(head_doc)
     problems.extend(_check_head(head, head_doc, folder))
     cycles = extends_cycles(head, head_doc)
     problems.extend(cycles)
+    problems.extend(check_fields(head_doc, head.fields))
     catalog = Catalog.of(head)
     known_sources = {s.id for s in head.sources}
     snapshots: list[Snapshot] = []
     for track in head.tracks:
-        track_dir = os.path.join(folder, track.id)
-        names = sorted(os.listdir(track_dir)) if os.path.isdir(track_dir) else []
-        for name in names:
-            if not name.endswith((".yaml", ".yml")):
-                continue
+        for path in _track_files(folder, track.id):
             try:
-                doc = load_document(os.path.join(track_dir, name))
+                doc = load_document(path)
             except LoadError as exc:
                 problems.append(exc)
                 continue
@@ -116,7 +117,8 @@ def check_policy(folder: str) -> Checked:
                 problems.extend(found)
                 continue
             snap = build_snapshot(doc, track.id, head.sources, catalog)
-            problems.extend(check_snapshot(doc, snap, name, catalog, known_sources))
+            problems.extend(check_snapshot(doc, snap, os.path.basename(path), catalog,
+                                           known_sources, head.citations))
             snapshots.append(snap)
     snapshots.sort(key=lambda s: (s.effective, s.meta.id))
     policy = build_policy(head_doc, tuple(snapshots))
@@ -124,7 +126,45 @@ def check_policy(folder: str) -> Checked:
     if not cycles:  # resolving overlays needs a chain of tracks that ends
         problems.extend(_check_across(policy, catalog))
     problems.extend(_check_effects(policy, head_doc))
-    return Checked(policy if not cycles else None, tuple(problems))
+    return Checked(policy if not cycles else None, sort_problems(problems))
+
+
+def sort_problems(problems: list[LoadError]) -> tuple[LoadError, ...]:
+    """Problems by file, then position, then message; each once."""
+    unique = {(p.where, p.line, p.col, p.message): p for p in problems}
+    return tuple(unique[k] for k in sorted(unique))
+
+
+def _track_files(folder: str, track: str) -> list[str]:
+    track_dir = os.path.join(folder, track)
+    names = sorted(os.listdir(track_dir)) if os.path.isdir(track_dir) else []
+    return [os.path.join(track_dir, n) for n in names if n.endswith((".yaml", ".yml"))]
+
+
+def _check_snapshots_alone(head_doc: Document, folder: str) -> list[LoadError]:
+    """With a broken policy.yaml: each snapshot's own problems (no catalogue, no sources)."""
+    tracks = head_doc.data.get("tracks") if isinstance(head_doc.data, dict) else None
+    ids = [t["id"] for t in tracks if isinstance(t, dict) and isinstance(t.get("id"), str)
+           and os.sep not in t["id"] and t["id"] not in (".", "..")] \
+        if isinstance(tracks, list) else []
+    found: list[LoadError] = []
+    generic = Catalog(generic=True)
+    for track in ids:
+        for path in _track_files(folder, track):
+            try:
+                doc = load_document(path)
+            except LoadError as exc:
+                found.append(exc)
+                continue
+            schema = check_schema(doc, "snapshot")
+            if schema:
+                found.extend(schema)
+                continue
+            snap = build_snapshot(doc, track, (), generic)
+            found.extend(p for p in check_snapshot(doc, snap, os.path.basename(path), generic,
+                                                   set())
+                         if "source" not in p.message)
+    return found
 
 
 def _check_head(head: Policy, doc: Document, folder: str) -> list[LoadError]:
@@ -205,8 +245,8 @@ def _check_across(policy: Policy, catalog: Catalog) -> list[LoadError]:
         seen[snap.meta.id] = snap
     # A later version of the rules does not end an earlier instrument: no status check here.
     for track in policy.tracks:
-        if not track.extends:
-            continue
+        if not track.extends or policy.track(track.extends) is None:
+            continue  # an unknown base track is reported in policy.yaml
         for snap in policy.snapshots_of(track.id):
             try:
                 base = rules_as_of(policy, snap.effective, track.extends)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import LoadError
+from .fieldcheck import check_values
 from .model import (Citation, Dates, DeclaredEffect, Document, FieldSpec, ItemKey, Path,
                     Policy, Position, Repeal,
                     Snapshot, SnapshotMeta, Source, Status, Track, format_path)
@@ -102,10 +103,13 @@ def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
                      for t in data["tracks"]),
         fields=tuple(FieldSpec(f["path"], text_of(f["label"]), f.get("unit", ""),
                                f.get("key", "id"), f.get("direction", "unknown"),
-                               f.get("ordered", False)) for f in data.get("fields", ())),
+                               f.get("ordered", False), f.get("type", ""),
+                               tuple(f.get("values", ())), f.get("citation", ""))
+                     for f in data.get("fields", ())),
         sources=tuple(build_source(s) for s in data.get("sources", ())),
         snapshots=snapshots, notes=tuple(text_of(n) for n in head.get("notes", ())),
-        location=doc.name, effects=tuple(build_effect(e) for e in data.get("effects", ())))
+        location=doc.name, effects=tuple(build_effect(e) for e in data.get("effects", ())),
+        citations=head.get("citations", "optional"))
 
 
 def build_effect(raw: dict[str, Any]) -> DeclaredEffect:
@@ -166,8 +170,9 @@ def build_meta(doc: Document, policy_sources: tuple[Source, ...]) -> SnapshotMet
 
 
 def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catalog,
-                   known_sources: set[str]) -> list[LoadError]:
-    """Meaning checks of one snapshot that need nothing but the snapshot and its policy."""
+                   known_sources: set[str], citations: str = "optional") -> list[LoadError]:
+    """Meaning checks of one snapshot that need nothing but the snapshot and its policy
+    (`citations`: the policy's setting, `required` or `optional`)."""
     found: list[LoadError] = []
     match = SNAPSHOT_NAME.match(file_name)
     dates = snap.meta.dates
@@ -220,6 +225,13 @@ def _date_order(doc: Document, dates: Dates) -> list[LoadError]:
         found.append(problem(doc, ("snapshot", "dates", "expires"),
                              f"dates out of order: expires {dates.expires} is not after "
                              f"effective {dates.effective}"))
+    for i, src in enumerate(doc.data["snapshot"]["sources"]):
+        if isinstance(src, str) and src not in known_sources:
+            found.append(problem(doc, ("snapshot", "sources", i),
+                                 f"unknown source {src!r}; declare it in policy.yaml sources"))
+    own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
+    found.extend(check_rules(doc, catalog, known_sources | own))
+    found.extend(check_values(doc, catalog, citations))
     return found
 
 

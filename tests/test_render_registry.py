@@ -8,7 +8,7 @@ import pkgutil
 import policy_tracker.render as render_package
 from policy_tracker.render import REGISTRY
 
-KINDS = ("diff", "timeline", "history", "report", "review", "parameter_history")
+KINDS = ("diff", "timeline", "history", "report", "review", "parameter_history", "problems")
 
 
 def test_registry_lists_exactly_the_render_functions_of_each_format() -> None:

@@ -1,7 +1,8 @@
 """Renderers: a registry from format name to the module that renders each kind of value.
 
 A format module defines `render_<kind>(value, options) -> str` for the kinds listed here
-(diff, timeline, history, report, review, effects). `--format` choices for a command are the formats
+(diff, timeline, history, report, review, effects, parameter_history,
+problems). `--format` choices for a command are the formats
 that list its kind; the table is static so that `--help` imports no renderer (a test checks
 that it matches the modules).
 """
@@ -13,19 +14,19 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text",
+    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text", "problems": "text",
              "parameter_history": "parameter_history"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
                  "report": "report_markdown", "review": "review_markdown",
                  "effects": "effects_markdown", "parameter_history": "parameter_history_md"},
     "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
-             "effects": "effects_json", "parameter_history": "json"},
+             "effects": "effects_json", "problems": "json", "parameter_history": "json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
     "csv": {"diff": "csv", "timeline": "csv", "history": "csv", "effects": "effects_csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},
     "timelinejs": {"timeline": "timelinejs"},
     "ics": {"timeline": "ics"},
-    "github": {"review": "github"},
+    "github": {"review": "github", "problems": "github"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import PolicyTrackerError
 from ..model import Change, RenderOptions, Review
 from .escape import display
 
@@ -39,3 +40,9 @@ def render_review(review: Review, options: RenderOptions) -> str:
         for change in item.diff.changes if item.diff else ():
             lines.append(_change(item.path, change, options.lang))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_problems(problems: tuple[PolicyTrackerError, ...], options: RenderOptions) -> str:
+    """One error annotation per validation problem, at its line."""
+    return "".join(_annotation("error", p.where or "<input>", p.line, p.col,
+                               "policy-tracker validate", p.message) + "\n" for p in problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..errors import PolicyTrackerError
 from ..model import Diff, FieldHistory, RenderOptions, Review, Timeline
 from ..visible import escape_json
 
@@ -44,3 +45,10 @@ def render_review(review: Review, options: RenderOptions) -> str:
 def render_parameter_history(history: Any, options: RenderOptions) -> str:
     """An OpenFisca parameter's history as JSON: its values at the ref and its git events."""
     return dumps(history.to_dict())
+
+
+def render_problems(problems: tuple[PolicyTrackerError, ...], options: RenderOptions) -> str:
+    """Validation problems as JSON: each with its file, line, column and message."""
+    return dumps({"ok": not problems, "count": len(problems), "problems": [
+        {"file": p.where, "line": p.line, "column": p.col, "message": p.message}
+        for p in problems]})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import FileReview, RenderOptions, Review
 from ..i18n import message, plural
+from ..model import Change, FileReview, RenderOptions, Review
 from .common import summary, word
 from .changelog import changelog_block
 from .escape import code_span, display, md
@@ -38,8 +38,10 @@ def _row(item: FileReview, lang: str) -> str:
     changes = item.diff.changes if item.diff else ()
     counts = [sum(1 for c in changes if name in (c.direction.value, c.severity.value))
               for name in ("looser", "stricter", "major")]
+    status = message("validate.review.affected", lang) if item.status == "affected" else \
+        item.status
     cells = [_code(item.path, in_table=True), word(item.status, lang) if item.status in (
-        "added", "removed", "renamed", "modified") else md(item.status), str(len(changes)),
+        "added", "removed", "renamed", "modified") else md(status), str(len(changes)),
         *map(str, counts), str(len(item.problems))]
     return "| " + " | ".join(cells) + " |"
 
@@ -60,8 +62,17 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     head = f"{display(item.path)}: " + (summary(item.diff.changes, lang, len(item.diff.accepted))
                                          if item.diff else
                                          plural("review.problem_count", len(item.problems), lang))
+    if item.diff and item.problems:
+        head += " · " + plural("review.problem_count", len(item.problems), lang)
     body = "\n".join(lines).strip() or word("no_changes", lang)
     return f"<details><summary>{md(head)}</summary>\n\n{body}\n\n</details>\n"
+
+
+def _with_fingerprint(change: Change, options: RenderOptions) -> str:
+    """A change item ending with its fingerprint, which a reviewer copies into an accept file."""
+    first, newline, rest = change_item(change, options).partition("\n")
+    label = message("validate.review.fingerprint", options.lang)
+    return f"{first} · {label} {_code(change.fingerprint)}{newline}{rest}"
 
 
 def render_review(review: Review, options: RenderOptions) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..errors import PolicyTrackerError
 from ..i18n import message
 from ..model import (
     Change,
@@ -57,6 +58,8 @@ def change_line(change: Change, options: RenderOptions, indent: str = "  ",
     tail = f"{paren(word('note_sep', lang).join(notes), lang)}" if notes else ""
     line = f"{indent}{SYMBOLS[change.kind]} {tags} {display(change.sentence.get(lang))}{tail}"
     line += "".join(f"\n{indent}    {display(text)}" for text in content_lines(change, lang))
+    if options.fingerprints:
+        line += f" [{change.fingerprint}]"
     if options.color:
         return f"{_COLOURS[change.direction]}{line}{_RESET}"
     return line
@@ -188,3 +191,9 @@ def aligned(rows: list[list[str]]) -> list[str]:
 def width(text: str) -> int:
     """Columns a terminal gives `text`: two for wide and full-width characters."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_problems(problems: tuple[PolicyTrackerError, ...], options: RenderOptions) -> str:
+    """One `file:line:col: message` line per validation problem."""
+    return "".join(f"{display(p.location() or '<input>')}: {display(p.message)}\n"
+                   for p in problems)
