@@ -16,6 +16,13 @@ SAMPLE = ROOT / "tests" / "data" / "sample"
 GOLDEN = ROOT / "tests" / "golden"
 
 
+def pytest_configure(config: Any) -> None:
+    """A corpus named explicitly must exist: a typo must not turn its tests into skips."""
+    named = os.environ.get("POLICY_TRACKER_CORPUS")
+    if named and not Path(named).is_dir():
+        raise pytest.UsageError(f"POLICY_TRACKER_CORPUS={named} is not a folder")
+
+
 def pytest_addoption(parser: Any) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite golden files from the current output instead of comparing.")
