@@ -348,6 +348,10 @@ class Snapshot:
         """The date the rules took effect."""
         return self.meta.dates.effective
 
+    def __repr__(self) -> str:
+        """Short: the tree and the document would print thousands of lines."""
+        return f"Snapshot(id={self.meta.id!r}, track={self.track!r}, effective={self.effective})"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -397,6 +401,11 @@ class Policy:
         """A source by id, from the snapshot's own list first, then the policy's."""
         pool = (snapshot.meta.sources if snapshot else ()) + self.sources
         return next((s for s in pool if s.id == source_id), None)
+
+    def __repr__(self) -> str:
+        """Short: the full value would print every snapshot's rules."""
+        return (f"Policy(id={self.id!r}, tracks={len(self.tracks)}, "
+                f"snapshots={len(self.snapshots)})")
 
 
 @dataclass(frozen=True)
