@@ -13,7 +13,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "diff": ("policy-tracker diff cn-permanent-residence@2015-01-01 "
              "cn-permanent-residence@2020-01-01",
              "policy-tracker diff 2016-opinions 2019-nia-measures --format markdown",
-             "policy-tracker diff 2017-id-card 2023-id-card --lang zh --fail-on stricter"),
+             "policy-tracker diff 2017-id-card 2023-id-card --lang zh"),
     "timeline": ("policy-tracker timeline --track national --since 2015-01-01",
                  "policy-tracker timeline --format markdown --lang zh",
                  "policy-tracker timeline --git policies/cn-permanent-residence"),

@@ -1,4 +1,5 @@
-"""README's git commands run verbatim in a fresh clone of this repository."""
+"""Examples run as written, in a fresh clone of this repository: README's git commands and the
+examples at the end of every command's `--help`; shell completion offers real values."""
 
 from __future__ import annotations
 
@@ -78,3 +79,68 @@ def test_readme_git_commands_run_verbatim_in_a_fresh_clone(
     log = next(out for line, out in outputs.items() if line.startswith("git log -p"))
     # the external driver ran: its semantic lines, not only git's own patch
     assert "2004-08-15-measures.yaml" in log and "added" in log.lower()
+
+
+def _help_examples(command: str) -> list[str]:
+    from click.testing import CliRunner
+
+    from policy_tracker.cli import cli
+    result = CliRunner().invoke(cli, [command, "--help"], prog_name="policy-tracker")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output, f"{command} --help has no example"
+    block = result.output.split("Examples:", 1)[1]
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def _command_names() -> list[str]:
+    from policy_tracker.cli import cli
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("command", _command_names())
+def test_every_command_help_has_examples_that_run(command: str,
+                                                  clone: tuple[Path, dict[str, str]]) -> None:
+    repo, env = clone
+    examples = _help_examples(command)
+    assert examples
+    invoked = [line for line in examples if line.startswith("policy-tracker ")]
+    assert invoked or command == "git-diff-driver"
+    assert all(line.split()[1] == command for line in invoked), examples
+    for line in examples:
+        done = _run(line, repo, env)
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+        assert "Traceback" not in done.stderr and "error:" not in done.stderr, line
+    if command == "git-diff-driver":  # the last example is git using the driver
+        assert "policy-tracker diff a/policies/" in done.stdout or done.stdout == ""
+
+
+def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
+    count = len(words.split()) - (0 if words.endswith(" ") else 1)
+    full = dict(os.environ, PYTHONPATH=str(ROOT), _POLICY_TRACKER_COMPLETE="bash_complete",
+                COMP_WORDS=words, COMP_CWORD=str(count), **(env or {}))
+    done = subprocess.run([sys.executable, "-m", "policy_tracker"], cwd=ROOT, env=full,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return [line for line in done.stdout.splitlines() if line]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("policy-tracker show ", ["plain,cn-permanent-residence"]),
+    ("policy-tracker report --track sh", ["plain,shanghai"]),
+    ("policy-tracker compare --track fujian --against n", ["plain,national"]),
+    ("policy-tracker diff 2019", ["plain,2019-nia-measures"]),
+    ("policy-tracker diff cn-", ["plain,cn-permanent-residence@"]),
+    ("policy-tracker diff tests/da", ["file,tests/da"]),
+    ("policy-tracker export --format ic", ["plain,ics"]),
+    ("policy-tracker --policies tests/data/sample timeline --track co", ["plain,coastal"]),
+    ("policy-tracker --policies no/such/folder show ", []),
+])
+def test_shell_completion_offers_policies_tracks_snapshots_and_formats(
+        words: str, expected: list[str]) -> None:
+    assert _complete(words) == expected
+
+
+def test_shell_completion_lists_every_track_of_the_bundled_policy() -> None:
+    assert _complete("policy-tracker show --track ") == [
+        f"plain,{t}" for t in ("national", "shanghai", "beijing", "fujian", "guangdong",
+                               "tianjin")]
