@@ -293,12 +293,12 @@ TAGS = {"html", "head", "meta", "title", "style", "body", "div", "header", "nav"
         "section", "article", "footer", "h1", "h2", "h3", "h4", "p", "ol", "ul", "li", "a",
         "dl", "dt", "dd", "span", "strong", "code", "figure", "figcaption", "table", "thead",
         "tbody", "tr", "th", "td", "del", "ins", "svg", "desc", "line", "text", "circle",
-        "path"}
+        "path", "details", "summary"}
 ATTRIBUTES = {"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel",
               "role", "tabindex", "aria-label", "aria-labelledby", "aria-hidden", "focusable",
               "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r",
               "d", "text-anchor", "value", "scope", "data-label", "fill", "stroke",
-              "stroke-width", "stroke-dasharray"}
+              "stroke-width", "stroke-dasharray", "open"}
 
 
 @pytest.fixture
