@@ -388,6 +388,9 @@ class Policy:
     snapshots: tuple[Snapshot, ...]
     notes: tuple[Text, ...] = ()
     location: str = ""
+    jurisdiction_text: Text | None = None
+    """The jurisdiction in each language, when policy.yaml gives both (`jurisdiction` is the
+    English)."""
 
     def track(self, track_id: str) -> Track | None:
         """The track named `track_id`, if any."""

@@ -89,7 +89,9 @@ def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
     data = doc.data
     head = data["policy"]
     return Policy(
-        id=head["id"], title=text_of(head["title"]), jurisdiction=head["jurisdiction"],
+        id=head["id"], title=text_of(head["title"]),
+        jurisdiction=text_of(head["jurisdiction"]).en,
+        jurisdiction_text=text_of(head["jurisdiction"]),
         description=text_of(head["description"]),
         tracks=tuple(Track(t["id"], text_of(t["title"]), t.get("extends", ""))
                      for t in data["tracks"]),

@@ -36,7 +36,7 @@ def overview_facts(report: Report, lang: str) -> tuple[tuple[str, str], ...]:
     source = str(cur.latest_source) if cur.latest_source else say("none_recorded", lang)
     current += (f"；{say('latest_source', lang)}：{source}" if zh
                 else f"; {say('latest_source', lang)}: {source}")
-    return ((say("jurisdiction", lang), report.policy.jurisdiction),
+    return ((say("jurisdiction", lang), report.policy.jurisdiction.get(lang)),
             (say("tracks", lang), sep.join(t.title.get(lang) for t in report.tracks)),
             (say("period", lang), period(report, lang)),
             (say("n_instruments", lang), instruments), (say("n_changes", lang), changes),
