@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 
-from .catalog import Catalog
+from .catalog import Catalog, catalog_for
 from .diff import compare
 from .errors import InputError, LoadError, NotFoundError, ValidationError
 from .filters import Filters, filter_diff
@@ -59,7 +59,7 @@ def default_policy(root: str) -> str:
 
 def catalog_of(policy: Policy) -> Catalog:
     """The field catalogue of a policy."""
-    return Catalog(policy.fields)
+    return catalog_for(policy.fields)
 
 
 def version_of(snapshot: Snapshot) -> Version:

@@ -35,6 +35,22 @@ def pattern_of(path: Path) -> str:
     return "".join(out)
 
 
+_BUILT: dict[int, tuple[tuple[FieldSpec, ...], Catalog]] = {}
+
+
+def catalog_for(fields: tuple[FieldSpec, ...]) -> Catalog:
+    """The catalogue of a policy's fields, built once per process: a report asks for it about
+    a thousand times, and a catalogue never changes once built."""
+    hit = _BUILT.get(id(fields))
+    if hit is not None and hit[0] is fields:  # the entry holds `fields`, so ids cannot repeat
+        return hit[1]
+    if len(_BUILT) >= 64:
+        _BUILT.clear()
+    catalog = Catalog(fields)
+    _BUILT[id(fields)] = (fields, catalog)
+    return catalog
+
+
 class Catalog:
     """Looks up field specs by path; an empty catalogue is generic mode."""
 

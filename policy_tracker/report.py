@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .catalog import Catalog, lookup
+from .catalog import Catalog, catalog_for, lookup
 from .errors import NotFoundError
 from .model import (
     Annotation,
@@ -94,7 +94,7 @@ def histories(policy: Policy, tracks: tuple[str, ...], since: dt.date | None,
     An overlay track only gets the fields it sets itself when its base track is in the report
     too (the rest would repeat the base track's histories).
     """
-    catalog = Catalog(policy.fields)
+    catalog = catalog_for(policy.fields)
     out: list[HistorySeries] = []
     for track in tracks:
         for path in numeric_paths(policy, _source_tracks(policy, track, tracks), catalog):
@@ -218,7 +218,7 @@ def _citation(annotations: Mapping[Path, Annotation], path: Path) -> Citation | 
 
 def rules_in_force(policy: Policy, tracks: tuple[str, ...], as_of: dt.date) -> list[RulesInForce]:
     """Each track's rules on `as_of`; an overlay whose base is shown holds only its differences."""
-    catalog = Catalog(policy.fields)
+    catalog = catalog_for(policy.fields)
     out: list[RulesInForce] = []
     for track_id in tracks:
         track = policy.track(track_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .catalog import Catalog, concrete_path, lookup, parse_path
+from .catalog import Catalog, catalog_for, concrete_path, lookup, parse_path
 from .diff import compare
 from .errors import NotFoundError
 from .model import (Annotation, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
@@ -43,7 +43,7 @@ def build_timeline(policy: Policy, tracks: Iterable[str] | None = None,
                    include_drafts: bool = False) -> Timeline:
     """One event per snapshot transition, in effective-date order, tracks interleaved."""
     chosen = select_tracks(policy, tracks)
-    catalog = Catalog(policy.fields)
+    catalog = catalog_for(policy.fields)
     events: list[Event] = []
     for track_id in chosen:
         track = policy.track(track_id)
@@ -114,7 +114,7 @@ def field_history(policy: Policy, path: str | Path, track: str = "national",
         if not any(isinstance(s, ItemKey) and s.key in ("*", "") for s in named):
             target = named
             break
-    catalog = Catalog(policy.fields)
+    catalog = catalog_for(policy.fields)
     steps: list[Step] = []
     seen_anywhere = False
     for snap in _law_dates(policy, track):
@@ -169,7 +169,7 @@ def _text(path: Path) -> str:
 
 def compare_tracks(policy: Policy, track_a: str, track_b: str, as_of: dt.date) -> Diff:
     """How two jurisdictions' rules differed on a date (a → b)."""
-    catalog = Catalog(policy.fields)
+    catalog = catalog_for(policy.fields)
     a = rules_as_of(policy, as_of, track_a)
     b = rules_as_of(policy, as_of, track_b)
     return compare(_version(f"{policy.id}/{track_a}@{as_of}", a),

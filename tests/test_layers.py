@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "policy_tracker"
 
 LAYERS = {
-    "errors": 0, "i18n": 0, "help_examples": 0, "model": 1, "catalog": 2, "text": 2, "refs": 2, "reportmodel": 2,
+    "errors": 0, "i18n": 0, "help_examples": 0, "schemacheck": 0, "model": 1, "catalog": 2, "text": 2, "refs": 2, "reportmodel": 2,
     "rules": 3, "classify": 3, "validate": 4, "load": 4, "diff": 4, "cache": 4,
     "store": 5, "filters": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,
     "output": 6, "complete": 6, "review": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10,

@@ -7,6 +7,8 @@ use, so that `policy-tracker --help` does not pay for it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
@@ -34,9 +36,38 @@ def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("policy_tracker", "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, finalize=_visible)
+        keep_trailing_newline=True, finalize=_visible, bytecode_cache=_bytecode_cache())
     environment.filters["nowrap_dates"] = _nowrap_dates
     return environment
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder: compiling them is most of the time
+    a report takes to start. Jinja2 checks each entry against the template's source; a cache
+    that cannot be read or written is skipped, never an error."""
+    import jinja2
+
+    from ..cache import default_cache_dir
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        """Jinja2's file cache, silent when the folder is not usable."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    folder = os.path.join(default_cache_dir(), f"templates-{jinja2.__version__}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(folder)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
