@@ -144,3 +144,16 @@ def test_shell_completion_lists_every_track_of_the_bundled_policy() -> None:
     assert _complete("policy-tracker show --track ") == [
         f"plain,{t}" for t in ("national", "shanghai", "beijing", "fujian", "guangdong",
                                "tianjin")]
+
+
+def test_ci_runs_readme_b_in_a_bare_copy_then_the_corpus_tests() -> None:
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    readme_b = re.findall(r"```sh\n(.+?)\n```", README.split("---", 1)[0])[1]
+    lines = script.splitlines()
+    at = {name: next(i for i, line in enumerate(lines) if text in line) for name, text in (
+        ("clone", 'git clone --quiet --no-hardlinks "$here" "$bare"'),
+        ("enter", 'cd "$bare"'), ("unset", "unset POLICY_TRACKER_CORPUS"),
+        ("tests", readme_b), ("corpus", "pytest -q -m corpus"))}
+    assert at["clone"] < at["enter"] < at["unset"] < at["tests"] < at["corpus"], at
+    assert lines[at["tests"]] == readme_b
+    assert 'scratch="$(mktemp -d)"' in script and "set -euo pipefail" in script
