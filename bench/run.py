@@ -231,6 +231,26 @@ def startup_rows(plan: Plan) -> list[Row]:
     return [row, info]
 
 
+COMMANDS = (("9-report", "policy-tracker report (whole process)", ["report", "-o", "{out}"],
+             5.0),
+            ("9-list", "policy-tracker list (whole process)", ["list"], 4.0),
+            ("9-diff", "policy-tracker diff of two bundled snapshots (whole process)",
+             ["diff", "2016-opinions", "2019-nia-measures"], 4.0))
+
+
+def command_rows(plan: Plan) -> list[Row]:
+    """9. Everyday commands on the bundled data against `python -c "import click"`."""
+    rows = []
+    for ident, title, args, limit in COMMANDS:
+        row = Row(ident, title, "ms", f"<= {limit:g}x")
+        row = timed_row(row, {"scenario": "command", "args": args,
+                              "runs": plan.startup_runs}, limit)
+        if row.raw:
+            row.notes = f"{row.raw['command']} vs python -c 'import click', byte-code cached"
+        rows.append(row)
+    return rows
+
+
 def memory_row(files: dict[str, Any]) -> Row:
     """6. Peak memory of loading + diffing a 5 MB pair, against the parsed objects' size."""
     row = Row("6-memory-5m", "peak memory, load + validate + diff 5MB pair", "MiB", "<= 3x")
@@ -419,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
         ("1", lambda: load_rows(plan, files)), ("2", lambda: [diff_row(plan, files)]),
         ("3", lambda: timeline_rows(plan, files, args.seed)), ("5", lambda: startup_rows(plan)),
-        ("6", lambda: [memory_row(files)]), ("8", lambda: diff_memory_rows(plan))]
+        ("6", lambda: [memory_row(files)]), ("8", lambda: diff_memory_rows(plan)),
+        ("9", lambda: command_rows(plan))]
     if args.scale:
         steps.append(("7", lambda: scale_rows(files, args.seed)))
     rows: list[Row] = []

@@ -334,6 +334,32 @@ def startup(params: Params) -> dict[str, Any]:
     return {**timing.summary(), "command": " ".join(["python"] + ours_cmd[1:])}
 
 
+# --- 8. everyday commands on the bundled data -----------------------------------------------
+
+def command(params: Params) -> dict[str, Any]:
+    """A whole `python -m policy_tracker ARGS...` process on the bundled data (`report`,
+    `list`, a `diff` of two snapshots) against `python -c "import click"`, byte-code cached
+    as an installed package has it, with the user's cache folder warmed by the untimed runs
+    (compiled report templates live there), from an empty folder so the bundled data is used.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONDEVMODE", "PYTHONPROFILEIMPORTTIME",
+                 "POLICY_TRACKER_POLICIES"):
+        env.pop(name, None)
+    env["PYTHONPYCACHEPREFIX"] = str(ROOT / "bench" / "results" / "pycache")
+    with tempfile.TemporaryDirectory(prefix="pt-bench-command-") as here:
+        env["POLICY_TRACKER_CACHE_DIR"] = os.path.join(here, "cache")
+        args = [a.replace("{out}", os.path.join(here, "out")) for a in params["args"]]
+        ours_cmd = [sys.executable, "-m", "policy_tracker", *args]
+        floor_cmd = [sys.executable, "-c", "import click"]
+
+        def run(cmd: list[str]) -> Callable[[], object]:
+            return lambda: subprocess.run(cmd, env=env, cwd=here, check=True,
+                                          stdout=subprocess.DEVNULL)
+        timing = measure.interleave(run(ours_cmd), run(floor_cmd), params["runs"], warmup=2)
+    return {**timing.summary(), "command": " ".join(["policy-tracker"] + params["args"])}
+
+
 # --- 6. memory ------------------------------------------------------------------------------
 
 def memory(params: Params) -> dict[str, Any]:
@@ -450,6 +476,7 @@ def diff_memory(params: Params) -> dict[str, Any]:
 
 SCENARIOS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "load": load, "diff": diff, "timeline": timeline, "cache": cache, "startup": startup,
+    "command": command,
     "memory": memory, "scale": scale, "floor-worker": floor_worker,
     "diff-memory": diff_memory}
 

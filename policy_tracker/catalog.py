@@ -36,6 +36,9 @@ def pattern_of(path: Path) -> str:
     return "".join(out)
 
 
+_BUILT: dict[int, tuple[Policy, Catalog]] = {}
+
+
 class Catalog:
     """Looks up field specs by path; an empty catalogue is generic mode."""
 
@@ -57,8 +60,16 @@ class Catalog:
 
     @classmethod
     def of(cls, policy: Policy) -> Catalog:
-        """A policy's field catalogue, with the titles of every source it cites."""
-        return cls(policy.fields, sources=source_titles(policy))
+        """A policy's field catalogue, with the titles of every source it cites, built once per
+        policy: a report asks for it about a thousand times, and a catalogue never changes."""
+        hit = _BUILT.get(id(policy))
+        if hit is not None and hit[0] is policy:  # the entry holds `policy`: ids cannot repeat
+            return hit[1]
+        if len(_BUILT) >= 64:
+            _BUILT.clear()
+        catalog = cls(policy.fields, sources=source_titles(policy))
+        _BUILT[id(policy)] = (policy, catalog)
+        return catalog
 
     def titled(self, citation: Citation | None) -> Citation | None:
         """The citation with its source's title, so that readers never see a source id."""

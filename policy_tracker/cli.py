@@ -207,6 +207,27 @@ format_in_option = click.option(
                             "shape) or as generic YAML.")
 
 
+def _complete(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Shell completion of policy ids, tracks or snapshot ids (diff operands: also files)."""
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from . import complete as values
+
+        root, policy = ctx.find_root().params.get("policies_dir"), ctx.params.get("policy")
+        if kind == "policy":
+            found = values.policy_ids(root)
+        elif kind == "track":
+            found = values.track_ids(root, policy)
+        else:
+            found = values.snapshot_ids(root, policy)
+            found += [f"{pid}@" for pid in values.policy_ids(root)]
+        items: list[Any] = [click.shell_completion.CompletionItem(value) for value in found
+                            if value.startswith(incomplete)]
+        if kind == "snapshot" and not items:
+            items = [click.shell_completion.CompletionItem(incomplete, type="file")]
+        return items
+    return complete
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli.main(prog_name="policy-tracker")
@@ -245,8 +266,9 @@ def list_command(ctx: click.Context, fmt: str) -> None:
 
 
 @cli.command("show")
-@click.argument("policy", required=False)
-@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
+@click.argument("policy", required=False, shell_complete=_complete("policy"))
+@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).",
+              shell_complete=_complete("track"))
 @click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
               help="The date whose rules to show (YYYY-MM-DD).")
 @click.option("--include-drafts", is_flag=True, help="Let draft or announced rules count.")
@@ -314,8 +336,8 @@ def rules_command(fmt: str) -> None:
 
 
 @cli.command("diff")
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", shell_complete=_complete("snapshot"))
+@click.argument("new", shell_complete=_complete("snapshot"))
 @format_option("diff", "text")
 @lang_option
 @output_option
@@ -334,7 +356,7 @@ def rules_command(fmt: str) -> None:
 @click.option("--config", "config_file", metavar="FILE",
               help="YAML file overriding rule severities (severity: {rule-id: level}).")
 @click.option("--track", default="national", show_default=True,
-              help="Track for POLICY@DATE operands.")
+              help="Track for POLICY@DATE operands.", shell_complete=_complete("track"))
 @click.option("--include-drafts", is_flag=True, help="Let drafts count in POLICY@DATE operands.")
 @click.option("--repo", "repo_dir", metavar="DIR", help="Git repository for REF:path operands.")
 @change_filters
@@ -391,9 +413,11 @@ def _date_or_none(text: str | None, what: str) -> Any:
 
 
 @cli.command("timeline")
-@click.argument("policy", required=False, metavar="[POLICY | PATH]")
+@click.argument("policy", required=False, metavar="[POLICY | PATH]",
+                shell_complete=_complete("policy"))
 @click.option("--track", "tracks", multiple=True, metavar="T",
-              help="Track to include (repeatable; 'all' for every track). Default: all.")
+              help="Track to include (repeatable; 'all' for every track). Default: all.",
+              shell_complete=_complete("track"))
 @click.option("--since", metavar="DATE", help="Only events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only events on or before DATE.")
 @click.option("--include-drafts", is_flag=True, help="Show drafts and announcements as events.")
@@ -460,9 +484,10 @@ def effects_command(ctx: click.Context, policy: str | None, tracks: tuple[str, .
 
 
 @cli.command("history")
-@click.argument("policy", metavar="POLICY | PATH")
+@click.argument("policy", metavar="POLICY | PATH", shell_complete=_complete("policy"))
 @click.argument("path", required=False)
-@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).")
+@click.option("--track", default="national", show_default=True, help="Track (jurisdiction).",
+              shell_complete=_complete("track"))
 @click.option("--all-steps", is_flag=True, help="List every snapshot, not only changes.")
 @click.option("--openfisca", "parameter", metavar="DOTTED.NAME",
               help="An OpenFisca parameter under PATH (a file or folder of a git repository): "
@@ -506,9 +531,11 @@ def history_command(ctx: click.Context, policy: str, path: str | None, track: st
 
 
 @cli.command("compare")
-@click.argument("policy", required=False)
-@click.option("--track", required=True, help="The jurisdiction to compare.")
-@click.option("--against", default="national", show_default=True, help="The one to compare with.")
+@click.argument("policy", required=False, shell_complete=_complete("policy"))
+@click.option("--track", required=True, help="The jurisdiction to compare.",
+              shell_complete=_complete("track"))
+@click.option("--against", default="national", show_default=True, help="The one to compare with.",
+              shell_complete=_complete("track"))
 @click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
               help="The date on which to compare them.")
 @format_option("diff", "text")
@@ -535,9 +562,10 @@ def compare_command(ctx: click.Context, policy: str | None, track: str, against:
 
 
 @cli.command("export")
-@click.argument("policy", required=False)
+@click.argument("policy", required=False, shell_complete=_complete("policy"))
 @format_option("timeline", "json")
-@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
+@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).",
+              shell_complete=_complete("track"))
 @click.option("--since", metavar="DATE", help="Only events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only events on or before DATE.")
 @click.option("--include-drafts", is_flag=True, help="Include drafts and announcements.")
@@ -564,14 +592,15 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
 
 
 @cli.command("report")
-@click.argument("policy", required=False)
+@click.argument("policy", required=False, shell_complete=_complete("policy"))
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", metavar="FILE", callback=_path_given,
               help="Where to write (default report.html or report.md; '-' for stdout).")
 @click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
               help="Date of the 'rules in force' outline.")
-@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
+@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).",
+              shell_complete=_complete("track"))
 @click.option("--since", metavar="DATE", help="Only instruments on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only instruments on or before DATE.")
 @lang_option
@@ -798,3 +827,14 @@ def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
         click.echo("\n".join(text.splitlines()[2:]))
     except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
         click.echo(escape_line(f"(not compared: {exc})"))
+
+
+def _add_examples() -> None:
+    """Every command's help ends with examples that run (tests/test_examples.py runs them)."""
+    from .help_examples import epilog
+
+    for name, command in cli.commands.items():
+        command.epilog = command.epilog or epilog(name) or None
+
+
+_add_examples()

@@ -435,6 +435,10 @@ class Snapshot:
         """The date the rules took effect."""
         return self.meta.dates.effective
 
+    def __repr__(self) -> str:
+        """Short: the tree and the document would print thousands of lines."""
+        return f"Snapshot(id={self.meta.id!r}, track={self.track!r}, effective={self.effective})"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -500,6 +504,9 @@ class Policy:
     effects: tuple[DeclaredEffect, ...] = ()
     citations: str = "optional"
     """`required`: every value of a typed field carries a citation (its own or its item's)."""
+    jurisdiction_text: Text | None = None
+    """The jurisdiction in each language, when policy.yaml gives both (`jurisdiction` is the
+    English)."""
 
     def track(self, track_id: str) -> Track | None:
         """The track named `track_id`, if any."""
@@ -513,6 +520,11 @@ class Policy:
         """A source by id, from the snapshot's own list first, then the policy's."""
         pool = (snapshot.meta.sources if snapshot else ()) + self.sources
         return next((s for s in pool if s.id == source_id), None)
+
+    def __repr__(self) -> str:
+        """Short: the full value would print every snapshot's rules."""
+        return (f"Policy(id={self.id!r}, tracks={len(self.tracks)}, "
+                f"snapshots={len(self.snapshots)})")
 
 
 @dataclass(frozen=True)

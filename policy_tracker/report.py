@@ -41,7 +41,9 @@ def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None
     timeline = build_timeline(policy, chosen, since, until, include_drafts=True)
     dates = [e.date for e in timeline.events]
     return Report(
-        policy=PolicyMeta(policy.id, policy.title, policy.jurisdiction, policy.description,
+        policy=PolicyMeta(policy.id, policy.title,
+                          policy.jurisdiction_text or Text(policy.jurisdiction, ""),
+                          policy.description,
                           policy.notes, policy.tracks),
         tracks=tuple(t for t in policy.tracks if t.id in chosen), as_of=as_of,
         since=since, until=until, first=min(dates, default=None), last=max(dates, default=None),

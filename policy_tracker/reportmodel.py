@@ -27,7 +27,7 @@ class PolicyMeta:
 
     id: str
     title: Text
-    jurisdiction: str
+    jurisdiction: Text
     description: Text
     notes: tuple[Text, ...] = ()
     tracks: tuple[Track, ...] = ()

@@ -124,9 +124,27 @@ def in_force(snapshots: tuple[Snapshot, ...], as_of: dt.date,
     return chosen
 
 
+_RESOLVED: dict[tuple[dt.date, str, bool], Resolved] = {}
+"""The rules resolved for the last policy asked about (only that one, to bound memory)."""
+
+
 def rules_as_of(policy: Policy, as_of: dt.date, track: str = "national",
                 include_drafts: bool = False) -> Resolved:
-    """Resolve the rules of `track` on `as_of`, applying overlays down to the base track."""
+    """Resolve the rules of `track` on `as_of`, applying overlays down to the base track.
+    Remembered for the latest policy (a report's field histories ask again and again)."""
+    key = (as_of, track, include_drafts)
+    hit = _RESOLVED.get(key)
+    if hit is not None and hit.policy is policy:
+        return hit
+    held = next(iter(_RESOLVED.values()), None)
+    if (held is not None and held.policy is not policy) or len(_RESOLVED) >= 4096:
+        _RESOLVED.clear()
+    resolved = _resolve(policy, as_of, track, include_drafts)
+    _RESOLVED[key] = resolved
+    return resolved
+
+
+def _resolve(policy: Policy, as_of: dt.date, track: str, include_drafts: bool) -> Resolved:
     chain: list[str] = []
     current: str = track
     while current:

@@ -17,6 +17,7 @@ from .model import (Citation, Dates, DeclaredEffect, Document, FieldSpec, ItemKe
                     Policy, Position, Repeal,
                     Snapshot, SnapshotMeta, Source, Status, Track, format_path)
 from .rules import WRAPPER_KEYS, is_wrapper, item_key, split_rules
+from .schemacheck import is_valid
 
 SNAPSHOT_NAME = re.compile(r"(\d{4}-\d\d-\d\d)(?:-[a-z0-9][a-z0-9-]*)?\.ya?ml\Z")
 SCHEMAS = ("policy", "snapshot")
@@ -29,11 +30,15 @@ def schema_text(kind: str) -> str:
 
 
 @cache
+def _schema(kind: str) -> dict[str, Any]:
+    return json.loads(schema_text(kind))  # type: ignore[no-any-return]
+
+
+@cache
 def _validator(kind: str) -> Any:
     import jsonschema  # only here: validation is the one user of it
 
-    schema = json.loads(schema_text(kind))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(_schema(kind))
 
 
 def problem(doc: Document, path: Path, message: str) -> LoadError:
@@ -44,6 +49,8 @@ def problem(doc: Document, path: Path, message: str) -> LoadError:
 
 def check_schema(doc: Document, kind: str) -> list[LoadError]:
     """Every JSON Schema violation in `doc`, in document order, as one-line problems."""
+    if is_valid(doc.data, _schema(kind)) is True:
+        return []  # the usual case, answered without importing jsonschema
     found = []
     for err in _validator(kind).iter_errors(doc.data):
         err = _most_specific(err)
@@ -97,7 +104,9 @@ def build_policy(doc: Document, snapshots: tuple[Snapshot, ...] = ()) -> Policy:
     data = doc.data
     head = data["policy"]
     return Policy(
-        id=head["id"], title=text_of(head["title"]), jurisdiction=head["jurisdiction"],
+        id=head["id"], title=text_of(head["title"]),
+        jurisdiction=text_of(head["jurisdiction"]).en,
+        jurisdiction_text=text_of(head["jurisdiction"]),
         description=text_of(head["description"]),
         tracks=tuple(Track(t["id"], text_of(t["title"]), t.get("extends", ""))
                      for t in data["tracks"]),

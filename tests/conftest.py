@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,6 +16,18 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "sample"
 GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_configure(config: Any) -> None:
+    """A corpus named explicitly must exist: a typo must not turn its tests into skips. The
+    cache folder is the run's own, never the user's."""
+    named = os.environ.get("POLICY_TRACKER_CORPUS")
+    if named and not Path(named).is_dir():
+        raise pytest.UsageError(f"POLICY_TRACKER_CORPUS={named} is not a folder")
+    if "POLICY_TRACKER_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="policy-tracker-test-cache-")
+        os.environ["POLICY_TRACKER_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_addoption(parser: Any) -> None:

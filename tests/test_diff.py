@@ -111,7 +111,7 @@ def test_a_budget_reached_is_an_error_never_a_partial_diff(monkeypatch: pytest.M
 
     monkeypatch.setattr(deepdiff, "DeepDiff", Limited)
     with pytest.raises(DiffBudgetError, match="refusing to report a partial diff"):
-        compare({"a": [[1]]}, {"a": [[2]]})  # positional lists: the part DeepDiff compares
+        compare({"a": [[1], [2]]}, {"a": [[1], [3]]})  # a positional list: DeepDiff compares
 
 
 def test_catalogue_direction_rules_drive_the_sentence() -> None:

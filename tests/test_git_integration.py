@@ -15,6 +15,7 @@ from typing import Any, Callable
 import pytest
 from mdcheck import foreign_html, links_of, mentions
 
+import corpora
 from gitrepo import commit, fingerprint, git, init_repo, replay_corpus
 from policy_tracker.diff import compare
 from policy_tracker.errors import LoadError
@@ -22,7 +23,6 @@ from policy_tracker.gittimeline import build_git_timeline
 from policy_tracker.load import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "openfisca-france"
 SAMPLE = ROOT / "tests" / "data" / "sample" / "example-residence"
 CARD = "policies/example-residence/national/2020-03-01-card.yaml"
 
@@ -147,14 +147,14 @@ def test_markdown_injection_is_inert(tmp_path: Path) -> None:
     assert links_of(out) == [] and mentions(out) == []
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the OpenFisca corpus is not beside the project")
-@pytest.mark.parametrize("folder", ["bmaf__bmaf", "smic__smic_b_horaire", "deductible__taux"])
+@pytest.mark.parametrize("folder", corpora.folder_params(
+    ("bmaf__bmaf", "smic__smic_b_horaire", "deductible__taux")))
 def test_openfisca_history_agrees_with_diffs_of_the_plain_files(folder: str,
                                                                 tmp_path: Path) -> None:
     repo = tmp_path / "replay"
-    commits = replay_corpus(CORPUS / folder, repo)
+    commits = replay_corpus(corpora.folder_path(folder), repo)
     before = fingerprint(repo)
-    versions = sorted((CORPUS / folder).glob("*.yaml"))
+    versions = sorted(corpora.folder_path(folder).glob("*.yaml"))
     timeline = build_git_timeline(str(repo), ".", use_cache=False)
     assert fingerprint(repo) == before
     events = [e for e in sorted(timeline.events, key=lambda e: int(e.id.split("#")[1]))

@@ -41,6 +41,7 @@ from policy_tracker.refs import (
     parse_range,
     repo_path,
 )
+from tests import corpora
 from tests.gitrepo import (
     blob_id,
     commit,
@@ -54,15 +55,10 @@ from tests.gitrepo import (
 )
 
 UTC = dt.timezone(dt.timedelta(0))
-CORPUS = Path(os.environ.get("POLICY_TRACKER_CORPUS", "/work/shared/corpora/openfisca-france"))
-# The versions the corpus README names as committed upstream as invalid YAML.
-INVALID_VERSIONS = {
-    "bareme_ir_depuis_1945__bareme": {"034"},
-    "bmaf__bmaf": {"007"},
-    "deductible__taux": {"012", "013"},
-    "smic__smic_b_horaire": {"008", "009", "010"},
-    "aah__montant": set(),
-}
+# The versions of each corpus folder that are invalid YAML (see tests/corpora.py).
+INVALID_VERSIONS = {name: {rel.split("/")[1][:-5] for rel in corpora.INVALID
+                           if rel.split("/")[0] == name}
+                    for name in corpora.SHIPPED_FOLDERS + corpora.EXTERNAL_FOLDERS}
 HOSTILE_REFS = ["--output=x", "-h", "--exec=touch x", "a..b", "..", "HEAD@{1}", "@{-1}",
                 "main:path", ":path", "HEAD^{tree}", ":/message", "HEAD\x07", "HEAD\n",
                 "HE\x00AD", "$(touch x)", "$(touch${IFS}x)", "`touch x`", "a;touch x",
@@ -648,22 +644,11 @@ def test_a_few_git_processes_whatever_the_number_of_revisions(
 
 # --- scale: real histories, memory, processes -----------------------------------------------
 
-@pytest.fixture(scope="module")
-def corpus_repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (set POLICY_TRACKER_CORPUS)")
-    out = {}
-    for name in sorted(INVALID_VERSIONS):
-        repo = tmp_path_factory.mktemp(name)
-        out[name] = (repo, replay_corpus(CORPUS / name, repo))
-    return out
-
-
-@pytest.mark.parametrize("name", sorted(INVALID_VERSIONS))
-def test_replayed_corpus_gives_one_revision_per_version(
-        corpus_repos: dict[str, tuple[Path, list[str]]], name: str) -> None:
-    repo, commits = corpus_repos[name]
-    folder = CORPUS / name
+@pytest.mark.parametrize("name", corpora.folder_params())
+def test_replayed_corpus_gives_one_revision_per_version(name: str, tmp_path: Path) -> None:
+    folder = corpora.folder_path(name)
+    repo = tmp_path / name
+    commits = replay_corpus(folder, repo)
     versions = sorted(p.stem for p in folder.glob("*.yaml"))
     current = git(repo, "ls-files")
     notes: list[str] = []

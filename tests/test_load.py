@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import corpora
 from policy_tracker.errors import LoadError
 from policy_tracker.load import has_c_loader, load_document, parse_document, read_bytes
 from policy_tracker.model import ItemKey, Position
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "openfisca-france"
 
 TYPING = [
     ("no", "no"), ("NO", "NO"), ("on", "on"), ("off", "off"), ("yes", "yes"), ("y", "y"),
@@ -38,15 +38,12 @@ def test_plain_scalars_follow_yaml_1_2_core(written: str, expected: object, load
     assert type(data["k"]) is type(expected)
 
 
-def _corpus_files() -> list[Path]:
-    files = sorted(CORPUS.glob("*/*.yaml")) + sorted((ROOT / "tests" / "data").rglob("*.yaml"))
+def _yaml_files(*folders: Path) -> list[Path]:
+    files = [f for folder in folders for f in sorted(folder.rglob("*.yaml"))]
     return [f for f in files if "invalid" not in f.parts]
 
 
-@pytest.mark.skipif(not has_c_loader(), reason="PyYAML was built without libyaml")
-def test_both_parsers_give_identical_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    files = _corpus_files()
-    assert len(files) > 100
+def _parse_with_both(files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     for path in files:
         results = []
         for choice in ("auto", "pure"):
@@ -57,6 +54,26 @@ def test_both_parsers_give_identical_results(monkeypatch: pytest.MonkeyPatch) ->
             except LoadError as exc:
                 results.append((exc.message.split(":")[0], exc.line))
         assert results[0] == results[1], path
+
+
+@pytest.mark.skipif(not has_c_loader(), reason="PyYAML was built without libyaml")
+def test_both_parsers_give_identical_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bundled dataset, the sample policy and the shipped corpus (invalid YAML and
+    # duplicate keys included): every error must come out the same from both parsers too.
+    files = _yaml_files(ROOT / "policies", ROOT / "tests" / "data")
+    assert len(files) > 40
+    assert any(f"{f.parent.name}/{f.name}" in corpora.INVALID for f in files)
+    assert any(f"{f.parent.name}/{f.name}" in corpora.DUPLICATE_KEYS for f in files)
+    _parse_with_both(files, monkeypatch)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not has_c_loader(), reason="PyYAML was built without libyaml")
+@pytest.mark.skipif(not corpora.external_present(), reason=corpora.MISSING)
+def test_both_parsers_agree_on_the_external_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _yaml_files(corpora.EXTERNAL)
+    assert len(files) > 100
+    _parse_with_both(files, monkeypatch)
 
 
 def test_positions_point_at_values_and_keys(loader: str) -> None:

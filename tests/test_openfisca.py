@@ -1,4 +1,5 @@
-"""Generic mode on real policy YAML written by others: every consecutive pair of versions."""
+"""Generic mode on policy YAML shaped like OpenFisca parameters (the shipped corpus, and real
+files written by others when the external corpus is present): every consecutive pair of versions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import corpora
 import pytest
 
 from policy_tracker.diff import compare
@@ -13,22 +15,12 @@ from policy_tracker.errors import LoadError
 from policy_tracker.load import load_document
 from policy_tracker.model import ChangeKind
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "openfisca-france"
-INVALID = {"bareme_ir_depuis_1945__bareme/034.yaml", "bmaf__bmaf/007.yaml",
-           "deductible__taux/012.yaml", "deductible__taux/013.yaml",
-           "smic__smic_b_horaire/008.yaml", "smic__smic_b_horaire/009.yaml",
-           "smic__smic_b_horaire/010.yaml"}
-# Accepted upstream, refused here: a key written twice, which PyYAML resolves silently by
-# keeping the last (bareme 031-032: 'last_review' at lines 1219 and 1519; smic 028-029:
-# '2026-01-01' at lines 683 and 684).
-DUPLICATE_KEYS = {"bareme_ir_depuis_1945__bareme/031.yaml", "bareme_ir_depuis_1945__bareme/032.yaml",
-                  "smic__smic_b_horaire/028.yaml", "smic__smic_b_horaire/029.yaml"}
-FOLDERS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
-pytestmark = pytest.mark.skipif(not FOLDERS, reason="the OpenFisca corpus is not beside the project")
+FOLDERS = corpora.folder_params()
+INVALID, DUPLICATE_KEYS = corpora.INVALID, corpora.DUPLICATE_KEYS
 
 
 def _versions(folder: str) -> list[Path]:
-    return sorted((CORPUS / folder).glob("*.yaml"))
+    return sorted(corpora.folder_path(folder).glob("*.yaml"))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -70,20 +62,20 @@ def test_every_consecutive_valid_pair_diffs_and_agrees_with_an_independent_check
         assert touched == differing | found[ChangeKind.ADDED] | found[ChangeKind.REMOVED]
 
 
-def test_manifest_lists_every_version() -> None:
-    for folder in FOLDERS:
-        with open(CORPUS / folder / "manifest.csv", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        assert len(rows) == len(_versions(folder))
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_manifest_lists_every_version(folder: str) -> None:
+    with open(corpora.folder_path(folder) / "manifest.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["seq"] for row in rows] == [path.stem for path in _versions(folder)]
 
 
-@pytest.mark.parametrize("rel", sorted(INVALID | DUPLICATE_KEYS))
+@pytest.mark.parametrize("rel", corpora.file_params(INVALID | DUPLICATE_KEYS))
 def test_a_diff_with_an_invalid_version_names_file_line_and_column(rel: str, run_cli: Any) -> None:
     folder, name = rel.split("/")
-    previous = CORPUS / folder / "001.yaml"
-    result = run_cli("diff", str(previous), str(CORPUS / rel))
+    previous = corpora.folder_path(folder) / "001.yaml"
+    result = run_cli("diff", str(previous), str(corpora.folder_path(folder) / name))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {CORPUS / rel}:")
+    assert result.stderr.startswith(f"error: {corpora.folder_path(folder) / name}:")
     assert result.stderr.count("\n") == 1
     parts = result.stderr.split(":")
     assert parts[2].isdigit() and parts[3].isdigit()

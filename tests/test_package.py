@@ -36,8 +36,14 @@ def test_wheel_holds_every_policy_file_and_resource(unpacked_wheel: Path) -> Non
                 if p.is_file() and p.suffix in (".yaml", ".md")}
     assert expected and shipped == expected
     for resource in ("schemas/snapshot.schema.json", "schemas/policy.schema.json",
-                     "templates/report.html.j2"):
+                     "templates/report.html.j2", "py.typed"):
         assert (unpacked_wheel / "policy_tracker" / resource).is_file(), resource
+    (info,) = unpacked_wheel.glob("policy_tracker-*.dist-info")
+    metadata = (info / "METADATA").read_text("utf-8")
+    assert "License: MIT" in metadata or "License-Expression: MIT" in metadata
+    assert "Typing :: Typed" in metadata
+    licences = [p for p in info.rglob("LICENSE*") if p.is_file()]
+    assert licences and "MIT License" in licences[0].read_text("utf-8")
 
 
 def test_installed_package_finds_its_data_from_another_folder(unpacked_wheel: Path,
@@ -62,3 +68,19 @@ def test_installed_package_finds_its_data_from_another_folder(unpacked_wheel: Pa
     done = subprocess.run([sys.executable, "-m", "policy_tracker", "list"], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("example-residence:"), done.stderr
+
+
+def test_readme_python_examples_run_from_the_installed_package(unpacked_wheel: Path,
+                                                               tmp_path: Path) -> None:
+    import re
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.+?)```", readme, re.S)
+    assert blocks
+    env = {k: v for k, v in os.environ.items() if k != "POLICY_TRACKER_POLICIES"}
+    env["PYTHONPATH"] = str(unpacked_wheel)
+    for block in blocks:
+        done = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        for line in re.findall(r"print\(.*\)\s+# (\[.*\]|Policy\(.*\))$", block, re.M):
+            assert line in done.stdout, line

@@ -294,12 +294,12 @@ TAGS = {"html", "head", "meta", "title", "style", "body", "div", "header", "nav"
         "section", "article", "footer", "h1", "h2", "h3", "h4", "p", "ol", "ul", "li", "a",
         "dl", "dt", "dd", "span", "strong", "code", "figure", "figcaption", "table", "thead",
         "tbody", "tr", "th", "td", "del", "ins", "svg", "desc", "line", "text", "circle",
-        "path"}
+        "path", "details", "summary"}
 ATTRIBUTES = {"title", "lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel",
               "role", "tabindex", "aria-label", "aria-labelledby", "aria-hidden", "focusable",
               "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r",
               "d", "text-anchor", "value", "scope", "data-label", "fill", "stroke",
-              "stroke-width", "stroke-dasharray"}
+              "stroke-width", "stroke-dasharray", "open"}
 
 
 @pytest.fixture
@@ -468,3 +468,13 @@ def test_any_period_renders_in_both_formats(filters: dict[str, Any]) -> None:
         assert html.count('<a class="mark ') == len(report.timeline.events)
         text = render("report", "markdown", report, RenderOptions(lang=lang))
         assert text.count("\n### ") >= len(report.timeline.events)
+
+
+def test_the_chinese_report_names_the_jurisdiction_in_chinese() -> None:
+    from policy_tracker import api
+    report = build_report(api.load_policy("cn-permanent-residence"), as_of=dt.date(2024, 1, 1))
+    zh = render("report", "html", report, RenderOptions(lang="zh"))
+    en = render("report", "html", report, RenderOptions(lang="en"))
+    assert "<dt>法域</dt><dd>中华人民共和国（中国内地）</dd>" in zh
+    assert "People&#39;s Republic of China (mainland)" not in zh
+    assert "<dt>Jurisdiction</dt><dd>People&#39;s Republic of China (mainland)</dd>" in en

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..model import Step
 from ..text import format_number
 
-RADIUS, ROW, LABEL_BAND = 11.0, 36.0, 18.0
+RADIUS, ROW, LABEL_BAND = 11.0, 40.0, 18.0
 SIDE = 24.0
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One instrument on the timeline: where, which row, law or not."""
+    """One instrument on the timeline: where, which row, law or not. A mark lifted out of the
+    way of its neighbours keeps a leader line down to its true date (`date_x` on `base_y`)."""
 
     x: float
     y: float
     base_y: float
     index: int
     is_law: bool
+    date_x: float = 0.0
 
+    @property
+    def lifted(self) -> bool:
+        """Whether the mark sits above its lane's baseline (so it needs a leader line)."""
+        return self.y != self.base_y or self.x != self.date_x
 
 @dataclass(frozen=True)
 class Lane:
@@ -79,38 +86,62 @@ class Scale:
                      for year in range(first, self.end.year + 1, step))
 
 
+TAG_HALF = 18.0
+"""Half the width of a draft's tag ("draft", "草案") above its circle."""
+GAP = 6.0
+"""The least room between two marks (or a mark and a tag) of one row."""
+
+
 def timeline_figure(lanes: Sequence[Sequence[tuple[int, dt.date, bool]]],
                     width: float = 960.0) -> TimelineFigure:
-    """Lanes of (index, date, is_law) marks; close marks stack in rows above the baseline."""
+    """Lanes of (index, date, is_law) marks; marks that would touch (circles or a draft's tag)
+    go up a row, with a leader line to their date. `width` 360 is the phone figure."""
     days = [day for lane in lanes for _, day, _ in lane]
     first, last = (min(days), max(days)) if days else (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
     scale = Scale(first, last, SIDE, width - SIDE)
     top, out_lanes, marks = 4.0, [], []
     for lane in lanes:
-        rows = _rows([scale.x(day) for _, day, _ in lane])
+        xs = [scale.x(day) for _, day, _ in lane]
+        halves = [RADIUS + 2 if is_law else max(RADIUS + 2, TAG_HALF) for _, _, is_law in lane]
+        rows = _rows(xs, halves)
         tag_room = 14 if any(not is_law for _, _, is_law in lane) else 4
         base_y = top + LABEL_BAND + RADIUS + tag_room + max(rows, default=0) * ROW
-        for (index, day, is_law), row in zip(lane, rows):
-            marks.append(Mark(scale.x(day), base_y - row * ROW, base_y, index, is_law))
+        for (index, _, is_law), x, row in zip(lane, xs, rows):
+            shown = min(max(x, SIDE), width - SIDE)
+            marks.append(Mark(shown, base_y - row * ROW, base_y, index, is_law, x))
         bottom = base_y + RADIUS + 8
         out_lanes.append(Lane(top + 13, base_y, top, bottom))
         top = bottom + 6
     axis_y = top + 4
+    ticks = scale.ticks(most=10 if width >= 600 else 4)
     return TimelineFigure(width, axis_y + 22, SIDE, width - SIDE, axis_y, tuple(out_lanes),
-                          tuple(marks), scale.ticks())
+                          tuple(marks), ticks)
 
 
-def _rows(xs: Sequence[float]) -> list[int]:
-    """Greedy rows: a mark goes to the lowest row where it does not touch its neighbour."""
-    last_in_row: list[float] = []
+def _rows(xs: Sequence[float], halves: Sequence[float]) -> list[int]:
+    """Greedy rows: a mark goes to the lowest row where its box (circle, or a draft's wider
+    tag) keeps GAP from the last box of that row."""
+    last_in_row: list[tuple[float, float]] = []
     out = []
-    for x in xs:
-        row = next((r for r, seen in enumerate(last_in_row) if x - seen >= 2 * RADIUS + 4), None)
+    for x, half in zip(xs, halves):
+        row = next((r for r, (seen, seen_half) in enumerate(last_in_row)
+                    if x - half - (seen + seen_half) >= GAP), None)
         if row is None:
             row = len(last_in_row)
-            last_in_row.append(x)
-        last_in_row[row] = x
+            last_in_row.append((x, half))
+        last_in_row[row] = (x, half)
         out.append(row)
+    return out
+
+
+def boxes_overlap(marks: Sequence[Mark]) -> list[tuple[int, int]]:
+    """Pairs of marks whose circles (or draft tags) would touch: none, by construction."""
+    out = []
+    for i, a in enumerate(marks):
+        for b in marks[i + 1:]:
+            half = (RADIUS + 2 if a.is_law else TAG_HALF) + (RADIUS + 2 if b.is_law else TAG_HALF)
+            if abs(a.x - b.x) < half and abs(a.y - b.y) < 2 * RADIUS + 4:
+                out.append((a.index, b.index))
     return out
 
 
@@ -142,25 +173,46 @@ class StepFigure:
 
 
 def step_figure(steps: Sequence[Step], proposals: Sequence[Step], first: dt.date,
-                last: dt.date, width: float = 440.0, height: float = 140.0) -> StepFigure:
-    """A step line over [first, last] for the numeric steps; proposals as separate points."""
+                last: dt.date, width: float = 960.0, height: float = 200.0) -> StepFigure:
+    """A step line over [first, last] for the numeric steps; proposals as separate points.
+    The y axis runs from 0 (or the lowest value) to a round number above the highest, with
+    round ticks; the x axis has a tick per year or per round number of years."""
     numbers = [float(s.value) for s in list(steps) + list(proposals) if _is_number(s.value)]
-    high = max(numbers + [0.0])
-    low = min(numbers + [0.0])
-    labels = [format_number(v) for v in (low, high)]
-    left = 12 + 7.0 * max(len(t) for t in labels)
+    whole = all(float(n).is_integer() for n in numbers)
+    low, high, ticks = nice_ticks(min(numbers + [0.0]), max(numbers + [0.0]), whole=whole)
+    labels = [format_number(_tidy(v)) for v in ticks]
+    left = 14 + 7.0 * max(len(t) for t in labels)
     top, bottom = 16.0, height - 24
     scale = Scale(first, last, left, width - 12)
 
     def y(value: float) -> float:
-        span = (high - low) * 1.15 or 1.0
+        span = (high - low) or 1.0
         return round(bottom - (value - low) / span * (bottom - top), 1)
     line, points = _step_line(steps, scale, y)
     marks = tuple((Point(scale.x(s.date), y(float(s.value)), i), _law_y(steps, s.date, y))
                   for i, s in enumerate(proposals) if _is_number(s.value))
-    y_ticks = tuple(Tick(y(v), format_number(_tidy(v))) for v in sorted({low, high}))
+    y_ticks = tuple(Tick(y(v), label) for v, label in zip(ticks, labels))
     return StepFigure(width, height, left, width - 12, top, bottom, line, points, marks,
-                      scale.ticks(most=6), y_ticks)
+                      scale.ticks(most=12), y_ticks)
+
+
+def nice_ticks(low: float, high: float, most: int = 5,
+               whole: bool = False) -> tuple[float, float, list[float]]:
+    """Round tick values covering [low, high]: the axis's ends and its ticks (whole numbers
+    only when the values are whole)."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / max(most - 1, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    factors = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in factors if m * magnitude >= raw)
+    step = max(step, 1.0) if whole else step
+    start = math.floor(low / step) * step
+    end = math.ceil(high / step) * step
+    if end == high and high != 0:
+        end += step  # room above the highest value for its label
+    count = round((end - start) / step)
+    return start, end, [round(start + i * step, 10) for i in range(count + 1)]
 
 
 def _is_number(value: object) -> bool:

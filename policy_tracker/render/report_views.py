@@ -33,7 +33,7 @@ def overview_facts(report: Report, lang: str) -> tuple[tuple[str, str], ...]:
     source = str(cur.latest_source) if cur.latest_source else say("none_recorded", lang)
     current += message("report.then", lang, text=say("latest_source", lang)
                        + say("colon", lang) + source)
-    return ((say("jurisdiction", lang), report.policy.jurisdiction),
+    return ((say("jurisdiction", lang), report.policy.jurisdiction.get(lang)),
             (say("tracks", lang), say("list_sep", lang).join(
                 t.title.get(lang) for t in report.tracks)),
             (say("period", lang), period(report, lang)),
