@@ -18,9 +18,14 @@ from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
 from .timeline import build_timeline, compare_tracks, field_history
+from .conditions import Conditions
+from .digest import build_digest
+from .impactmodel import Eligibility, Impact
+from .profiles import Profile, load_profiles
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
+__all__ = ["Filters", "build_digest", "build_timeline", "compare_tracks", "field_history",
+           "filter_diff", "load_profiles"]
 
 DEFAULT_POLICY = "cn-permanent-residence"
 
@@ -268,3 +273,32 @@ def _check_target(target: str) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+def conditions_of(policy: Policy) -> Conditions:
+    """The route conditions of a policy (`conditions.yaml` beside its policy.yaml)."""
+    from .conditions import conditions_path, load_conditions
+
+    path = conditions_path(policy.location or ".")
+    if not os.path.isfile(path):
+        raise NotFoundError("this policy records no route conditions (conditions.yaml)",
+                            policy.id)
+    return load_conditions(path, policy.id)
+
+
+def check_eligibility(policy: Policy, profile: Profile, as_of: dt.date, track: str = "",
+                      include_drafts: bool = False) -> Eligibility:
+    """Every route's verdict for one profile on one date (drafts only if asked)."""
+    from .eligibility import evaluate
+
+    return evaluate(policy, conditions_of(policy), profile, as_of, track, include_drafts)
+
+
+def impact_of(policy: Policy, profiles: Iterable[Profile], dates: Iterable[dt.date] | None = None,
+              track: str = "", include_drafts: bool = False) -> Impact:
+    """Profiles whose verdicts change between the given dates (default: across history)."""
+    from .impact import build_impact, history_dates
+
+    chosen = tuple(dates) if dates is not None else \
+        history_dates(policy, track or "national")
+    return build_impact(policy, conditions_of(policy), profiles, chosen, track, include_drafts)

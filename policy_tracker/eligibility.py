@@ -138,13 +138,24 @@ def evaluate_expr(expr: Expr, ctx: Context) -> Result | None:
     return _compare(expr, ctx)
 
 
+def _unique(reasons: Sequence[Reason]) -> tuple[Reason, ...]:
+    seen: set[str] = set()
+    out = []
+    for reason in reasons:
+        key = repr(reason)
+        if key not in seen:
+            seen.add(key)
+            out.append(reason)
+    return tuple(out)
+
+
 def _all(parts: Sequence[Result | None]) -> Result:
     kept = [p for p in parts if p is not None]
     for wanted in (F, U):
         hit = [p for p in kept if p.verdict is wanted]
         if hit:
-            return Result(wanted, tuple(r for p in hit for r in p.reasons))
-    return Result(T, tuple(r for p in kept for r in p.reasons))
+            return Result(wanted, _unique([r for p in hit for r in p.reasons]))
+    return Result(T, _unique([r for p in kept for r in p.reasons]))
 
 
 def _any(parts: Sequence[Result | None]) -> Result:
@@ -154,8 +165,8 @@ def _any(parts: Sequence[Result | None]) -> Result:
         return met[0]
     unsure = [p for p in kept if p.verdict is U]
     if unsure:
-        return Result(U, tuple(r for p in unsure for r in p.reasons))
-    return Result(F, tuple(r for p in kept for r in p.reasons))
+        return Result(U, _unique([r for p in unsure for r in p.reasons]))
+    return Result(F, _unique([r for p in kept for r in p.reasons]))
 
 
 def _any_item(expr: AnyItem, ctx: Context) -> Result:
@@ -232,6 +243,8 @@ def _operand(operand: Operand, ctx: Context) -> _Side:
     found, value = lookup(ctx.resolved.tree.values, path)
     if isinstance(value, list):  # a keyed list: its ids are the allowed values
         value = [str(i["id"]) for i in value if isinstance(i, dict) and "id" in i]
+    if operand.kind == "item" and operand.ref == "id" and ctx.item is not None:
+        path = ctx.item  # the item itself: its title and citation say what it is
     ref = _ref(ctx, path, value if found else None)
     return _Side(value, ref, "" if found else "missing_rule")
 
@@ -257,7 +270,7 @@ def _ref(ctx: Context, path: Path, value: JSONValue, item: bool = False) -> Rule
         found, node = lookup(tree.values, path)
         if found and isinstance(node, dict):
             label = _title(node)
-    note = tree.annotations.get(path)
+    note = tree.annotations.get(path) or tree.annotations.get(path[:-1])
     unconfirmed = any(getattr(tree.annotations.get(path[:i]), "unconfirmed", False)
                       for i in range(2, len(path) + 1))
     snap = _instrument(ctx, path, value)

@@ -13,15 +13,21 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text"},
+    "text": {"diff": "text", "timeline": "text", "history": "text",
+             "eligibility": "impact_text", "impact": "impact_text", "digest": "digest_text"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
-                 "report": "report_markdown", "review": "review_markdown"},
-    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json"},
+                 "report": "report_markdown", "review": "review_markdown",
+                 "eligibility": "impact_markdown", "impact": "impact_markdown",
+                 "digest": "digest_markdown"},
+    "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
+             "eligibility": "impact_json", "impact": "impact_json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
-    "csv": {"diff": "csv", "timeline": "csv", "history": "csv"},
+    "csv": {"diff": "csv", "timeline": "csv", "history": "csv",
+            "eligibility": "impact_csv", "impact": "impact_csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},
     "timelinejs": {"timeline": "timelinejs"},
     "ics": {"timeline": "ics"},
+    "atom": {"timeline": "atom"},
     "github": {"review": "github"},
 }
 
