@@ -251,7 +251,7 @@ def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[L
 def _check_target(target: str) -> list[LoadError]:
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
-            return list(check_policy(target).problems)
+            return list(check_policy(target).problems) + _check_extras(target)
         found: list[LoadError] = []
         for name in sorted(os.listdir(target)):
             if os.path.isfile(os.path.join(target, name, POLICY_FILE)):
@@ -266,10 +266,44 @@ def _check_target(target: str) -> list[LoadError]:
                 if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
     try:
         doc = load_document(target)
+        if isinstance(doc.data, dict) and {"profile", "profiles", "conditions"} & set(doc.data):
+            return _check_extra(doc)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
     except ValidationError as exc:
         return list(exc.problems)
+    except LoadError as exc:
+        return [exc]
+    return []
+
+
+def _check_extras(folder: str) -> list[LoadError]:
+    """The conditions file beside a policy.yaml, if there is one."""
+    from .conditions import CONDITIONS_FILE
+
+    path = os.path.join(folder, CONDITIONS_FILE)
+    if not os.path.isfile(path):
+        return []
+    try:
+        return _check_extra(load_document(path))
+    except LoadError as exc:
+        return [exc]
+
+
+def _check_extra(doc: Document) -> list[LoadError]:
+    """Problems in a profile or conditions file."""
+    from .conditions import conditions_problems, parse_conditions
+    from .profiles import parse_profiles
+
+    kind = "conditions" if isinstance(doc.data, dict) and "conditions" in doc.data else "profile"
+    problems = conditions_problems(doc) if kind == "conditions" else check_schema(doc, kind)
+    if problems:
+        return problems
+    try:
+        if kind == "conditions":
+            parse_conditions(doc)
+        else:
+            parse_profiles(doc)
     except LoadError as exc:
         return [exc]
     return []

@@ -113,10 +113,37 @@ def conditions_path(policy_location: str) -> str:
     return os.path.join(os.path.dirname(policy_location), CONDITIONS_FILE)
 
 
+def check_comparisons(doc: Document) -> list[LoadError]:
+    """Each comparison has one left side (fact or item) and one right side (rule, value or
+    item): said plainly, before the schema's list of alternatives would."""
+    found: list[LoadError] = []
+
+    def walk(node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            if "op" in node:
+                sides = [k for k in OPERAND_KINDS if k in node]
+                if len(sides) != 2:
+                    found.append(problem(doc, path + ("op",), "a comparison needs exactly one "
+                                         "of fact or item, an op, and one of rule, value or "
+                                         f"item; found: {', '.join(sides) or 'none'}"))
+            for key, value in node.items():
+                walk(value, path + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, path + (i,))
+    walk(doc.data, ())
+    return found
+
+
+def conditions_problems(doc: Document) -> list[LoadError]:
+    """Every structural problem of a conditions document (empty when it can be parsed)."""
+    return check_comparisons(doc) or check_schema(doc, "conditions")
+
+
 def load_conditions(path: str, policy_id: str = "") -> Conditions:
     """Read, schema-check and parse a conditions file."""
     doc = load_document(path)
-    problems = check_schema(doc, "conditions")
+    problems = conditions_problems(doc)
     if problems:
         raise ValidationError(tuple(problems))
     return parse_conditions(doc, policy_id)
