@@ -331,8 +331,6 @@ def check_eligibility(policy: Policy, profile: Profile, as_of: dt.date, track: s
 def impact_of(policy: Policy, profiles: Iterable[Profile], dates: Iterable[dt.date] | None = None,
               track: str = "", include_drafts: bool = False) -> Impact:
     """Profiles whose verdicts change between the given dates (default: across history)."""
-    from .impact import build_impact, history_dates
+    from .impact import build_impact
 
-    chosen = tuple(dates) if dates is not None else \
-        history_dates(policy, track or "national")
-    return build_impact(policy, conditions_of(policy), profiles, chosen, track, include_drafts)
+    return build_impact(policy, conditions_of(policy), profiles, dates, track, include_drafts)

@@ -42,20 +42,23 @@ def _chain(policy: Policy, track: str) -> list[str]:
 
 
 def build_impact(policy: Policy, conditions: Conditions, profiles: Iterable[Profile],
-                 dates: Iterable[dt.date], track: str = "",
+                 dates: Iterable[dt.date] | None = None, track: str = "",
                  include_drafts: bool = False) -> Impact:
     """Evaluate each profile on each date (the law only) and keep every route whose verdict
     changes. With `include_drafts`, each draft in that period is also compared with the law
     in force on its date, and what it would change is marked proposed."""
-    steps = tuple(sorted(set(dates)))
-    if len(steps) < 2:
-        raise InputError("impact needs two dates or more to compare (--from and --to, or "
-                         "--across-history over a track with two snapshots or more)")
     people = tuple(profiles)
     changes: list[ImpactChange] = []
+    used: set[dt.date] = set()
     for profile in people:
         chosen = track or (profile.region if profile.region and policy.track(profile.region)
                            else "national")
+        steps = tuple(sorted(set(dates))) if dates is not None else \
+            history_dates(policy, chosen)
+        if len(steps) < 2:
+            raise InputError("impact needs two dates or more to compare (--from and --to, or "
+                             "--across-history over a track with two snapshots or more)")
+        used.update(steps)
         evaluations = [_evaluate(policy, conditions, profile, day, chosen, False)
                        for day in steps]
         pairs = list(zip(evaluations, evaluations[1:]))
@@ -67,7 +70,7 @@ def build_impact(policy: Policy, conditions: Conditions, profiles: Iterable[Prof
         for old, new in pairs:
             changes.extend(_changes(old, new, policy))
     spec = policy.track(track) if track else None
-    return Impact(policy.id, track, spec.title if spec else Text(), steps,
+    return Impact(policy.id, track, spec.title if spec else Text(), tuple(sorted(used)),
                   tuple(p.id for p in people), tuple(changes), conditions.last_verified)
 
 
@@ -88,7 +91,7 @@ def _changes(old: Eligibility, new: Eligibility, policy: Policy) -> list[ImpactC
         before, after = old.route(route_id), new.route(route_id)
         was = before.verdict if before else None
         now = after.verdict if after else None
-        if was == now:
+        if was == now or not _matters(was, now):
             continue
         shown = after or before
         if shown is None:
@@ -109,3 +112,12 @@ def _deciding(reasons: tuple[Reason, ...], verdict: Verdict | None) -> tuple[Rea
             "eligibility.general_conditions")))
         return own or reasons
     return reasons
+
+
+def _matters(was: Verdict | None, now: Verdict | None) -> bool:
+    """A change worth reporting: someone gains or loses "meets", or a route that stays in the
+    rules turns from "does not meet" to "cannot tell" or back. A new route that nobody can be
+    said to meet (or an old one that nobody met) changes nobody's position."""
+    if Verdict.MEETS in (was, now):
+        return True
+    return was is not None and now is not None

@@ -28,13 +28,14 @@ def _item(item: DigestItem, digest: Digest, lang: str, markdown: bool) -> list[s
     event = item.event
     title = with_track(event.title.get(lang) or event.title.en,
                        digest.track_title(event.track, lang), lang)
-    if item.reason == "effective":
+    if not event.is_law:  # a draft has no effective date: its date is its publication
+        when = message("digest.published", lang, date=item.date.isoformat()) + \
+            ("；" if lang == "zh" else "; ") + message("digest.proposed", lang)
+    elif item.reason == "effective":
         when = message("digest.effective", lang, date=item.date.isoformat())
     else:
         when = message("digest.recorded", lang, date=item.date.isoformat(),
                        effective=event.date.isoformat())
-    if not event.is_law:
-        when += ("；" if lang == "zh" else "; ") + message("digest.proposed", lang)
     head = f"{item.date.isoformat()}  {title} ({when})" if lang != "zh" else \
         f"{item.date.isoformat()}  {title}（{when}）"
     lines = [f"## {esc(head)}" if markdown else head]
