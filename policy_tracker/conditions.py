@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .errors import LoadError, ValidationError
 from .load import load_document
@@ -62,7 +62,7 @@ class AnyItem:
     test: Expr
 
 
-Expr = Union[Compare, AllOf, AnyOf, AnyItem]
+Expr = Compare | AllOf | AnyOf | AnyItem
 
 
 @dataclass(frozen=True)

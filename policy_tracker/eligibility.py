@@ -253,7 +253,7 @@ def _apply(op: str, left: Any, right: Any) -> bool | None:
     if op == "in":
         return str(left) in [str(v) for v in right] if isinstance(right, list) else None
     if op in ("==", "!="):
-        return (left == right) == (op == "==")
+        return bool(left == right) == (op == "==")
     numeric = (int, float)
     if not isinstance(left, numeric) or not isinstance(right, numeric) \
             or isinstance(left, bool) or isinstance(right, bool):

@@ -8,18 +8,19 @@ fills it, never building sentences by concatenation.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 LANGUAGES = ("en", "zh")
 """Languages with a catalogue; English is the fallback for a key another one lacks."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text("utf-8")
+        folder = resources.files(__package__).joinpath("locales")
+        text = folder.joinpath(f"{lang}.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     data = json.loads(text)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -22,9 +23,11 @@ POLICY = api.load_policy("cn-permanent-residence", str(ROOT / "policies"))
 BASE_FACTS = {"abides_by_chinese_law": True, "good_health": True, "has_criminal_record": False}
 
 
-@pytest.mark.parametrize(("fmt", "lang", "ext"), [("text", "en", "txt"), ("text", "zh", "zh.txt"),
-                                                  ("markdown", "en", "md"), ("json", "en", "json"),
-                                                  ("csv", "en", "csv")])
+FORMATS = [("text", "en", "txt"), ("text", "zh", "zh.txt"), ("markdown", "en", "md"),
+           ("json", "en", "json"), ("csv", "en", "csv")]
+
+
+@pytest.mark.parametrize(("fmt", "lang", "ext"), FORMATS)
 def test_impact_across_history(fmt: str, lang: str, ext: str, run_cli: Callable[..., Any],
                                golden: Callable[[str, str], None]) -> None:
     result = run_cli("impact", "--profiles", EXAMPLES, "--format", fmt, "--lang", lang)
@@ -57,9 +60,7 @@ def test_impact_names_the_route_that_did_not_exist_before(run_cli: Callable[...,
     assert "Data last verified: 2026-11-26." in result.stdout
 
 
-@pytest.mark.parametrize(("fmt", "lang", "ext"), [("text", "en", "txt"), ("text", "zh", "zh.txt"),
-                                                  ("markdown", "en", "md"), ("json", "en", "json"),
-                                                  ("csv", "en", "csv")])
+@pytest.mark.parametrize(("fmt", "lang", "ext"), FORMATS)
 def test_eligibility_of_one_person(fmt: str, lang: str, ext: str, run_cli: Callable[..., Any],
                                    golden: Callable[[str, str], None]) -> None:
     result = run_cli("eligibility", "--profile", EXAMPLES, "--id", "key-laboratory-researcher",
@@ -80,7 +81,8 @@ def test_eligibility_on_a_draft_is_marked_proposed(run_cli: Callable[..., Any]) 
 @pytest.mark.parametrize(("args", "message"), [
     (("eligibility", "--profile", EXAMPLES, "--as-of", "2020-01-01"),
      "error: {file}: the file has 21 profiles; choose one with --id"),
-    (("eligibility", "--profile", EXAMPLES, "--id", "nobody"), "error: {file}: no profile 'nobody'"),
+    (("eligibility", "--profile", EXAMPLES, "--id", "nobody"),
+     "error: {file}: no profile 'nobody'"),
     (("impact", "--profiles", EXAMPLES, "--from", "2019-01-01"),
      "error: --from and --to go together"),
     (("impact", "--profiles", EXAMPLES, "--from", "2020-01-01", "--to", "2019-01-01"),

@@ -8,7 +8,8 @@ from ..model import JSONValue
 
 MARKS = {Verdict.MEETS: "✓", Verdict.DOES_NOT_MEET: "✗", Verdict.CANNOT_TELL: "?"}
 UNIT_WORDS = {"USD": ("USD {v}", "{v}美元"), "CNY": ("CNY {v}", "{v}元"),
-              "years": ("{v} years", "{v}年"), "months per year": ("{v} months a year", "每年{v}个月"),
+              "years": ("{v} years", "{v}年"),
+              "months per year": ("{v} months a year", "每年{v}个月"),
               "age": ("age {v}", "{v}周岁"), "times": ("{v}×", "{v}倍"),
               "percent": ("{v}%", "{v}%")}
 
