@@ -404,20 +404,26 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
 @click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
 @click.option("--since", metavar="DATE", help="Only instruments on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only instruments on or before DATE.")
+@click.option("--profiles", "profiles_file", metavar="FILE",
+              help="Add a 'who is affected' section for these applicant profiles.")
 @lang_option
 @click.pass_context
 def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str | None,
                    as_of: str, tracks: tuple[str, ...], since: str | None, until: str | None,
-                   lang: str) -> None:
+                   profiles_file: str | None, lang: str) -> None:
     """Write the change report (report.html) and print a short summary."""
     from . import api
     from .render import render
     from .report import build_report, summarize
 
     loaded = api.load_policy(policy, policies_of(ctx))
+    impact = None
+    if profiles_file:
+        impact = api.impact_of(loaded, api.load_profiles(profiles_file),
+                               track=tracks[0] if len(tracks) == 1 else "")
     report = build_report(loaded, as_of=api.parse_date(as_of, "--as-of date"),
                           tracks=tracks or None, since=_date_or_none(since, "--since date"),
-                          until=_date_or_none(until, "--until date"))
+                          until=_date_or_none(until, "--until date"), impact=impact)
     target = output or ("report.html" if fmt == "html" else "report.md")
     emit(render("report", fmt, report, plain(lang)), target)
     summary = summarize(report, lang)

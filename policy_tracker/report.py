@@ -10,6 +10,7 @@ from typing import Any
 
 from .catalog import Catalog, lookup
 from .errors import NotFoundError
+from .impactmodel import Impact
 from .model import (
     Annotation,
     Citation,
@@ -32,7 +33,8 @@ __all__ = ["build_report", "summarize"]
 
 
 def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None = None,
-                 since: dt.date | None = None, until: dt.date | None = None) -> Report:
+                 since: dt.date | None = None, until: dt.date | None = None,
+                 impact: Impact | None = None) -> Report:
     """Everything the report shows, drafts included as marked events; `as_of` dates the rules."""
     chosen = select_tracks(policy, tracks)
     timeline = build_timeline(policy, chosen, since, until, include_drafts=True)
@@ -44,7 +46,8 @@ def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None
         since=since, until=until, first=min(dates, default=None), last=max(dates, default=None),
         counts=count_events(timeline), current=currency(policy, chosen),
         timeline=timeline, histories=tuple(histories(policy, chosen, since, until)),
-        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen))
+        rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen),
+        impact=impact)
 
 
 def count_events(timeline: Timeline) -> Counts:

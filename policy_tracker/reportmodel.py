@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .impactmodel import Impact
 from .model import (
     Citation,
     Direction,
@@ -113,6 +114,8 @@ class Report:
     histories: tuple[HistorySeries, ...]
     rules: tuple[RulesInForce, ...]
     sources: tuple[Source, ...]
+    impact: Impact | None = None
+    """Applicant impact, when the report is asked for profiles (`--profiles`)."""
 
     def track_title(self, track_id: str) -> Text:
         """The title of a track in the report (its id when unknown)."""

@@ -201,3 +201,30 @@ def test_reasons_name_rule_value_instrument_and_citation() -> None:
     assert amount.rule.citation is not None
     assert (amount.rule.citation.source, amount.rule.citation.article) == \
         ("order74-en-a", "Art. 7(2)")
+
+
+def test_report_has_a_who_is_affected_section(run_cli: Callable[..., Any], tmp_path: Path,
+                                              golden: Callable[[str, str], None]) -> None:
+    result = run_cli("report", "--profiles", EXAMPLES, "--format", "markdown", "-o", "-",
+                     "--as-of", "2024-01-01", "--track", "national")
+    assert result.exit_code == 0, result.stderr
+    section = result.stdout[result.stdout.index("## Who is affected"):]
+    golden("impact/report-section.md", section)
+    page = tmp_path / "report.html"
+    result = run_cli("report", "--profiles", EXAMPLES, "--as-of", "2024-01-01", "--lang", "zh",
+                     "-o", str(page))
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text("utf-8")
+    assert '<section id="impact" aria-labelledby="impact-h">' in html
+    assert "自2015-06-08起符合" in html and "本输出仅为理解规则的辅助，不构成法律意见。" in html
+
+
+def test_report_without_profiles_has_no_such_section(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("report", "--format", "markdown", "-o", "-", "--as-of", "2024-01-01")
+    assert "Who is affected" not in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["profile", "conditions"])
+def test_schemas_are_published(kind: str, run_cli: Callable[..., Any]) -> None:
+    result = run_cli("schema", kind)
+    assert json.loads(result.stdout)["$id"].endswith(f"/{kind}.schema.json")

@@ -12,7 +12,7 @@ LAYERS = {
     "rules": 3, "classify": 3, "validate": 4, "load": 4, "diff": 4, "cache": 4,
     "store": 5, "filters": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,
     "output": 6, "review": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10,
-    "impactmodel": 2, "conditions": 5, "profiles": 5, "eligibility": 6, "digest": 6, "impact": 7,
+    "impactmodel": 1.5, "conditions": 5, "profiles": 5, "eligibility": 6, "digest": 6, "impact": 7,
 }
 # Each third-party library is imported by exactly one module (render/html is Jinja2's home).
 HOMES = {"yaml": "load", "deepdiff": "diff", "git": "history", "click": "cli",

@@ -79,7 +79,22 @@ def render_report(report: Report, options: RenderOptions) -> str:
         legend=legend(lang), events=events, history_groups=history_groups(report, lang),
         rules=rules_views(report, lang), as_of=report.as_of.isoformat(),
         rules_heading=say("rules", lang, date=report.as_of.isoformat()),
+        impact=_impact_view(report, lang),
         **_timeline_parts(report.timeline, events, report, lang))
+
+
+def _impact_view(report: Report, lang: str) -> dict[str, Any] | None:
+    """The "who is affected" section, when the report was asked for profiles."""
+    if report.impact is None:
+        return None
+    from ..i18n import message
+    from .impactwords import footer, impact_lines
+
+    return {"heading": message("impact.title_all", lang),
+            "dates": message("impact.dates", lang, dates=", ".join(
+                d.isoformat() for d in report.impact.dates)),
+            "none": message("impact.none", lang), "changes": impact_lines(report.impact, lang),
+            "footer": footer(report.impact.last_verified, lang)}
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:

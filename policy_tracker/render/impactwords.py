@@ -116,3 +116,9 @@ def change_text(change: ImpactChange, lang: str) -> str:
 def paren(text: str, lang: str) -> str:
     """Text in parentheses, full-width in Chinese."""
     return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def impact_lines(impact: Impact, lang: str) -> list[tuple[str, list[str]]]:
+    """Each change of verdict as a sentence with its reasons (for the report section)."""
+    return [(change_text(c, lang), [reason_text(r, lang) for r in c.reasons])
+            for c in impact.changes]

@@ -46,6 +46,8 @@ def render_report(report: Report, options: RenderOptions) -> str:
     lines += [f"## {md(say('rules', lang, date=report.as_of.isoformat()))}", ""]
     for rules in rules_views(report, lang):
         lines += _rules(rules, lang)
+    if report.impact is not None:
+        lines += _impact(report, lang)
     lines += ["---", "", f"_{md(say('footer', lang))}_"]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -190,3 +192,24 @@ def _outline(nodes: tuple[OutlineView, ...], depth: int, lang: str) -> list[str]
         lines.append(text)
         lines += _outline(node.children, depth + 1, lang)
     return lines
+
+
+def _impact(report: Report, lang: str) -> list[str]:
+    """The "who is affected" section, when the report was asked for profiles."""
+    from ..i18n import message
+    from .impactwords import footer, impact_lines
+
+    impact = report.impact
+    if impact is None:
+        return []
+    dates = ", ".join(d.isoformat() for d in impact.dates)
+    lines = [f"## {md(message('impact.title_all', lang))}", "",
+             md(message("impact.dates", lang, dates=dates)), ""]
+    for sentence, reasons in impact_lines(impact, lang):
+        lines.append(f"- {md(sentence)}")
+        lines += [f"  - {md(reason)}" for reason in reasons]
+    if not impact.changes:
+        lines.append(md(message("impact.none", lang)))
+    lines.append("")
+    lines += [f"{md(line)}  " for line in footer(impact.last_verified, lang)]
+    return lines + [""]
