@@ -63,7 +63,7 @@ def evaluate(policy: Policy, conditions: Conditions, profile: Profile, as_of: dt
     return Eligibility(policy.id, profile.id, profile.title, track,
                        track_spec.title if track_spec else Text(track, track), as_of,
                        tuple(s.meta.id for s in resolved.snapshots), proposed, tuple(verdicts),
-                       conditions.last_verified)
+                       conditions.last_verified, tuple(s.meta.title for s in resolved.snapshots))
 
 
 def _default_track(policy: Policy, profile: Profile) -> str:

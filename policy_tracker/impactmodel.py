@@ -90,6 +90,7 @@ class Eligibility:
     proposed: bool
     routes: tuple[RouteVerdict, ...]
     last_verified: str = ""
+    snapshot_titles: tuple[Text, ...] = ()
 
     def route(self, route_id: str) -> RouteVerdict | None:
         """The verdict on `route_id` (None when the route is not in the rules that day)."""
@@ -100,6 +101,7 @@ class Eligibility:
         return {"policy": self.policy, "profile": self.profile,
                 "profile_title": self.profile_title.to_dict(), "track": self.track,
                 "as_of": self.as_of.isoformat(), "snapshots": list(self.snapshots),
+                "snapshot_titles": [t.to_dict() for t in self.snapshot_titles],
                 "proposed": self.proposed, "last_verified": self.last_verified or None,
                 "not_legal_advice": True, "routes": [r.to_dict() for r in self.routes]}
 

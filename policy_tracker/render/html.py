@@ -88,11 +88,10 @@ def _impact_view(report: Report, lang: str) -> dict[str, Any] | None:
     if report.impact is None:
         return None
     from ..i18n import message
-    from .impactwords import footer, impact_lines
+    from .impactwords import dates_line, footer, impact_lines
 
     return {"heading": message("impact.title_all", lang),
-            "dates": message("impact.dates", lang, dates=", ".join(
-                d.isoformat() for d in report.impact.dates)),
+            "dates": dates_line(report.impact, lang),
             "none": message("impact.none", lang), "changes": impact_lines(report.impact, lang),
             "footer": footer(report.impact.last_verified, lang)}
 

@@ -6,7 +6,8 @@ from ..i18n import message
 from ..impactmodel import Eligibility, Impact
 from ..model import RenderOptions
 from .escape import md as md_inline
-from .impactwords import (change_text, eligibility_title, footer, impact_title, reason_text,
+from .impactwords import (change_text, dates_line, eligibility_title, footer, impact_title,
+                          rules_line, reason_text,
                           verdict_word)
 
 
@@ -14,8 +15,7 @@ def render_eligibility(result: Eligibility, options: RenderOptions) -> str:
     """Every route's verdict for one profile on one date, with its reasons."""
     lang = options.lang
     lines = [f"# {md_inline(eligibility_title(result, lang))}", "",
-             md_inline(message("impact.eligibility.rules", lang,
-                               snapshots=", ".join(result.snapshots)))]
+             md_inline(rules_line(result, lang))]
     if result.proposed:
         lines += ["", f"**{md_inline(message('impact.proposed', lang))}**"]
     for route in result.routes:
@@ -30,9 +30,8 @@ def render_eligibility(result: Eligibility, options: RenderOptions) -> str:
 def render_impact(impact: Impact, options: RenderOptions) -> str:
     """The profiles whose verdict changes, when and why."""
     lang = options.lang
-    dates = ", ".join(d.isoformat() for d in impact.dates)
     lines = [f"# {md_inline(impact_title(impact, lang))}", "",
-             md_inline(message("impact.dates", lang, dates=dates)), ""]
+             md_inline(dates_line(impact, lang)), ""]
     if not impact.changes:
         lines.append(md_inline(message("impact.none", lang)))
     for change in impact.changes:

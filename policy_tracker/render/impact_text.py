@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..i18n import message
 from ..impactmodel import Eligibility, Impact
 from ..model import RenderOptions
-from .impactwords import (change_text, eligibility_title, footer, impact_title,
+from .impactwords import (change_text, dates_line, eligibility_title, footer, impact_title,
+                          rules_line,
                           reason_text, verdict_word)
 
 
@@ -13,7 +14,7 @@ def render_eligibility(result: Eligibility, options: RenderOptions) -> str:
     """Every route's verdict for one profile on one date, with its reasons."""
     lang = options.lang
     lines = [eligibility_title(result, lang),
-             message("impact.eligibility.rules", lang, snapshots=", ".join(result.snapshots))]
+             rules_line(result, lang)]
     if result.proposed:
         lines.append(message("impact.proposed", lang))
     for route in result.routes:
@@ -31,7 +32,7 @@ def render_impact(impact: Impact, options: RenderOptions) -> str:
     """The profiles whose verdict changes, when and why."""
     lang = options.lang
     lines = [impact_title(impact, lang),
-             message("impact.dates", lang, dates=", ".join(d.isoformat() for d in impact.dates)),
+             dates_line(impact, lang),
              ""]
     if not impact.changes:
         lines.append(message("impact.none", lang))

@@ -122,3 +122,20 @@ def impact_lines(impact: Impact, lang: str) -> list[tuple[str, list[str]]]:
     """Each change of verdict as a sentence with its reasons (for the report section)."""
     return [(change_text(c, lang), [reason_text(r, lang) for r in c.reasons])
             for c in impact.changes]
+
+
+def joined(items: list[str], lang: str) -> str:
+    """Items of a list in running text: 、 in Chinese, commas otherwise."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def rules_line(result: Eligibility, lang: str) -> str:
+    """"Rules in force: <instrument titles>"."""
+    titles = [t.get(lang) or t.en for t in result.snapshot_titles] or list(result.snapshots)
+    return message("impact.eligibility.rules", lang, snapshots=joined(titles, lang))
+
+
+def dates_line(impact: Impact, lang: str) -> str:
+    """"Versions compared: <dates>"."""
+    return message("impact.dates", lang, dates=joined([d.isoformat() for d in impact.dates],
+                                                        lang))

@@ -197,14 +197,13 @@ def _outline(nodes: tuple[OutlineView, ...], depth: int, lang: str) -> list[str]
 def _impact(report: Report, lang: str) -> list[str]:
     """The "who is affected" section, when the report was asked for profiles."""
     from ..i18n import message
-    from .impactwords import footer, impact_lines
+    from .impactwords import dates_line, footer, impact_lines
 
     impact = report.impact
     if impact is None:
         return []
-    dates = ", ".join(d.isoformat() for d in impact.dates)
     lines = [f"## {md(message('impact.title_all', lang))}", "",
-             md(message("impact.dates", lang, dates=dates)), ""]
+             md(dates_line(impact, lang)), ""]
     for sentence, reasons in impact_lines(impact, lang):
         lines.append(f"- {md(sentence)}")
         lines += [f"  - {md(reason)}" for reason in reasons]
