@@ -251,7 +251,8 @@ def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[L
 def _check_target(target: str) -> list[LoadError]:
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
-            return list(check_policy(target).problems) + _check_extras(target)
+            checked = check_policy(target)
+            return list(checked.problems) + _check_extras(target, checked.policy)
         found: list[LoadError] = []
         for name in sorted(os.listdir(target)):
             if os.path.isfile(os.path.join(target, name, POLICY_FILE)):
@@ -277,17 +278,30 @@ def _check_target(target: str) -> list[LoadError]:
     return []
 
 
-def _check_extras(folder: str) -> list[LoadError]:
-    """The conditions file beside a policy.yaml, if there is one."""
+def _check_extras(folder: str, policy: Policy | None) -> list[LoadError]:
+    """The conditions file beside a policy.yaml, if there is one: its structure, and that
+    each route it names is a route of some snapshot of the policy."""
     from .conditions import CONDITIONS_FILE
+    from .validate import problem
 
     path = os.path.join(folder, CONDITIONS_FILE)
     if not os.path.isfile(path):
         return []
     try:
-        return _check_extra(load_document(path))
+        doc = load_document(path)
     except LoadError as exc:
         return [exc]
+    found = _check_extra(doc)
+    if found or policy is None:
+        return found
+    routes = {str(r.get("id")) for s in policy.snapshots
+              for r in (s.tree.values.get("eligibility") or {}).get("routes") or ()
+              if isinstance(r, dict)}
+    for i, raw in enumerate(doc.data.get("routes", ()) if isinstance(doc.data, dict) else ()):
+        if raw["route"] not in routes:
+            found.append(problem(doc, ("routes", i, "route"),
+                                 f"route {raw['route']!r} is in no snapshot of the policy"))
+    return found
 
 
 def _check_extra(doc: Document) -> list[LoadError]:

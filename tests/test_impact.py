@@ -228,3 +228,27 @@ def test_report_without_profiles_has_no_such_section(run_cli: Callable[..., Any]
 def test_schemas_are_published(kind: str, run_cli: Callable[..., Any]) -> None:
     result = run_cli("schema", kind)
     assert json.loads(result.stdout)["$id"].endswith(f"/{kind}.schema.json")
+
+
+def test_validate_checks_the_routes_a_conditions_file_names(tmp_path: Path, sample_dir: str,
+                                                            run_cli: Callable[..., Any]) -> None:
+    import shutil
+
+    folder = tmp_path / "example-residence"
+    shutil.copytree(Path(sample_dir) / "example-residence", folder)
+    (folder / "conditions.yaml").write_text(
+        "conditions:\n  policy: example-residence\nroutes:\n  - route: nowhere\n"
+        "    test: {fact: age, op: \">=\", value: 1}\n", "utf-8")
+    result = run_cli("--policies", str(tmp_path), "validate")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{folder / 'conditions.yaml'}:4:12: route 'nowhere' is in no snapshot of the policy")
+
+
+def test_a_policy_without_conditions_says_so(sample_dir: str,
+                                             run_cli: Callable[..., Any]) -> None:
+    result = run_cli("--policies", sample_dir, "eligibility", "--profile", EXAMPLES, "--id",
+                     "child-seventeen", "--as-of", "2020-01-01")
+    assert result.exit_code == 2
+    assert result.stderr == ("error: example-residence: this policy records no route "
+                             "conditions (conditions.yaml)\n")
