@@ -5,6 +5,7 @@ fact, a missing rule value or an unconfirmed one gives "cannot tell", never "mee
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -256,7 +257,8 @@ def _apply(op: str, left: Any, right: Any) -> bool | None:
         return bool(left == right) == (op == "==")
     numeric = (int, float)
     if not isinstance(left, numeric) or not isinstance(right, numeric) \
-            or isinstance(left, bool) or isinstance(right, bool):
+            or isinstance(left, bool) or isinstance(right, bool) \
+            or not (math.isfinite(left) and math.isfinite(right)):
         return None
     return {">=": left >= right, ">": left > right, "<=": left <= right,
             "<": left < right}[op]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..i18n import message
 from ..impactmodel import Eligibility, Impact, ImpactChange, Reason, RuleRef, Verdict
 from ..model import JSONValue
@@ -23,6 +25,8 @@ def value_text(value: JSONValue, lang: str, unit: str = "") -> str:
     """A fact or rule value for a reader: thousands separators, yes/no, lists joined."""
     if isinstance(value, bool):
         return message("impact.yes" if value else "impact.no", lang)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, (int, float)):
         text = f"{value:,}" if isinstance(value, int) or value != int(value) else f"{int(value):,}"
         if unit in UNIT_WORDS:
