@@ -36,16 +36,20 @@ from .fieldcheck import check_fields
 from .store import (POLICY_FILE, Checked, check_policy, list_policy_ids, policies_root,
                     sort_problems)
 from .store import load_policy as load_policy_folder
+from .conditions import Conditions
+from .digest import build_digest
 from .effects import register_of
+from .impactmodel import Eligibility, Impact
 from .legal import EffectsRegister, proposed
 from .model import FieldHistory, Timeline
+from .profiles import Profile, load_profiles
 from .timeline import select_tracks
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "Side", "build_effects", "build_timeline", "catalog_of", "compare_tracks",
-           "default_policy", "field_history", "filter_diff", "load_policy", "open_operand",
-           "parse_date", "resolve", "side_for_driver", "side_of_document", "side_of_file",
-           "version_of", "version_of_resolved"]
+__all__ = ["Filters", "Side", "build_digest", "build_effects", "build_timeline", "catalog_of",
+           "compare_tracks", "default_policy", "field_history", "filter_diff", "load_policy",
+           "load_profiles", "open_operand", "parse_date", "resolve", "side_for_driver",
+           "side_of_document", "side_of_file", "version_of", "version_of_resolved"]
 
 DEFAULT_POLICY = operands.DEFAULT_POLICY
 
@@ -198,7 +202,8 @@ def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
         return list(read_tree(target).problems)
     if os.path.isdir(target):
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
-            return list(policy_at(target).problems)
+            checked_here = policy_at(target)
+            return list(checked_here.problems) + _check_extras(target, checked_here.policy)
         parent = os.path.dirname(os.path.abspath(target))
         if os.path.isfile(os.path.join(parent, POLICY_FILE)):  # a track's folder
             return _affected(policy_at(parent), parent, os.path.basename(os.path.abspath(target)),
@@ -247,6 +252,8 @@ def _check_lone_file(target: str) -> list[LoadError]:
     """A file outside any policy folder: a snapshot alone, or a policy.yaml-like file."""
     try:
         doc = load_document(target)
+        if isinstance(doc.data, dict) and {"profile", "profiles", "conditions"} & set(doc.data):
+            return _check_extra(doc)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
         elif isinstance(doc.data, dict) and "policy" in doc.data:
@@ -263,3 +270,75 @@ def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> Effect
     """The effects register of `policy`: what each law did to which rule, and when."""
     chosen = select_tracks(policy, tracks)
     return register_of(policy, build_timeline(policy, chosen), chosen)
+
+
+def _check_extras(folder: str, policy: Policy | None) -> list[LoadError]:
+    """The conditions file beside a policy.yaml, if there is one: its structure, and that
+    each route it names is a route of some snapshot of the policy."""
+    from .conditions import CONDITIONS_FILE
+    from .validate import problem
+
+    path = os.path.join(folder, CONDITIONS_FILE)
+    if not os.path.isfile(path):
+        return []
+    try:
+        doc = load_document(path)
+    except LoadError as exc:
+        return [exc]
+    found = _check_extra(doc)
+    if found or policy is None:
+        return found
+    routes = {str(r.get("id")) for s in policy.snapshots
+              for r in (s.tree.values.get("eligibility") or {}).get("routes") or ()
+              if isinstance(r, dict)}
+    for i, raw in enumerate(doc.data.get("routes", ()) if isinstance(doc.data, dict) else ()):
+        if raw["route"] not in routes:
+            found.append(problem(doc, ("routes", i, "route"),
+                                 f"route {raw['route']!r} is in no snapshot of the policy"))
+    return found
+
+
+def _check_extra(doc: Document) -> list[LoadError]:
+    """Problems in a profile or conditions file."""
+    from .conditions import conditions_problems, parse_conditions
+    from .profiles import parse_profiles
+
+    kind = "conditions" if isinstance(doc.data, dict) and "conditions" in doc.data else "profile"
+    problems = conditions_problems(doc) if kind == "conditions" else check_schema(doc, kind)
+    if problems:
+        return problems
+    try:
+        if kind == "conditions":
+            parse_conditions(doc)
+        else:
+            parse_profiles(doc)
+    except LoadError as exc:
+        return [exc]
+    return []
+
+
+def conditions_of(policy: Policy) -> Conditions:
+    """The route conditions of a policy (`conditions.yaml` beside its policy.yaml)."""
+    from .conditions import conditions_path, load_conditions
+
+    path = conditions_path(policy.location or ".")
+    if not os.path.isfile(path):
+        raise NotFoundError("this policy records no route conditions (conditions.yaml)",
+                            policy.id)
+    return load_conditions(path, policy.id)
+
+
+def check_eligibility(policy: Policy, profile: Profile, as_of: dt.date, track: str = "",
+                      include_drafts: bool = False) -> Eligibility:
+    """Every route's verdict for one profile on one date (drafts only if asked)."""
+    from .eligibility import evaluate
+
+    return evaluate(policy, conditions_of(policy), profile, as_of, track, include_drafts)
+
+
+def impact_of(policy: Policy, profiles: Iterable[Profile], dates: Iterable[dt.date] | None = None,
+              track: str = "", include_drafts: bool = False) -> Impact:
+    """Profiles whose verdicts change between the given dates (default: across history)."""
+    from .impact import build_impact
+
+    return build_impact(policy, conditions_of(policy), profiles, dates, track, include_drafts)

@@ -317,7 +317,8 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> No
 
 @cli.command("schema")
 @click.argument("kind", type=click.Choice(["policy", "snapshot", "diff", "timeline", "effects",
-                                          "problems"]), default="snapshot")
+                                          "problems", "profile", "conditions"]),
+                default="snapshot")
 def schema_command(kind: str) -> None:
     """Print the published JSON Schema of a file kind or of the JSON output."""
     from .validate import schema_text
@@ -577,7 +578,7 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
                    since: str | None, until: str | None, include_drafts: bool, lang: str,
                    output: str | None, min_severity: str | None,
                    rules: tuple[str, ...]) -> None:
-    """Export the timeline: json, jsonl, csv, timelinejs, ics or markdown."""
+    """Export the timeline: json, jsonl, csv, timelinejs, ics, atom or markdown."""
     from . import api
     from .filters import filter_timeline
     from .render import render
@@ -603,12 +604,15 @@ def export_command(ctx: click.Context, policy: str | None, fmt: str, tracks: tup
               shell_complete=_complete("track"))
 @click.option("--since", metavar="DATE", help="Only instruments on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only instruments on or before DATE.")
+@click.option("--profiles", "profiles_file", metavar="FILE",
+              help="Add a 'who is affected' section for these applicant profiles.")
 @lang_option
 @change_filters
 @click.pass_context
 def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str | None,
                    as_of: str, tracks: tuple[str, ...], since: str | None, until: str | None,
-                   lang: str, min_severity: str | None, rules: tuple[str, ...]) -> None:
+                   profiles_file: str | None, lang: str, min_severity: str | None,
+                   rules: tuple[str, ...]) -> None:
     """Write the change report (report.html) and print a short summary."""
     from . import api
     from .render import render
@@ -617,9 +621,13 @@ def report_command(ctx: click.Context, policy: str | None, fmt: str, output: str
 
     filters = filters_of(min_severity, rules)
     loaded = api.load_policy(policy, policies_of(ctx))
+    impact = None
+    if profiles_file:
+        impact = api.impact_of(loaded, api.load_profiles(profiles_file),
+                               track=tracks[0] if len(tracks) == 1 else "")
     report = build_report(loaded, as_of=api.parse_date(as_of, "--as-of date"),
                           tracks=tracks or None, since=_date_or_none(since, "--since date"),
-                          until=_date_or_none(until, "--until date"))
+                          until=_date_or_none(until, "--until date"), impact=impact)
     report = dataclasses.replace(report, timeline=filter_timeline(report.timeline, filters))
     target = output or ("report.html" if fmt == "html" else "report.md")
     emit(render("report", fmt, report, plain(lang)), target)
@@ -827,6 +835,90 @@ def git_diff_driver_command(args: tuple[str, ...], lang: str) -> None:
         click.echo("\n".join(text.splitlines()[2:]))
     except PolicyTrackerError as exc:  # git treats a failing external diff as fatal
         click.echo(escape_line(f"(not compared: {exc})"))
+
+
+@cli.command("eligibility")
+@click.argument("policy", required=False)
+@click.option("--profile", "profile_file", required=True, metavar="FILE",
+              help="Profile file (YAML; see 'policy-tracker schema profile').")
+@click.option("--id", "profile_id", metavar="ID", help="The profile to use when FILE has several.")
+@click.option("--as-of", "as_of", default="today", show_default=True, metavar="DATE",
+              help="The date whose rules to apply.")
+@click.option("--track", default="", metavar="T",
+              help="Track (default: the profile's region, else national).")
+@click.option("--include-drafts", is_flag=True, help="Apply drafts too (verdicts marked proposed).")
+@format_option("eligibility", "text")
+@lang_option
+@output_option
+@click.pass_context
+def eligibility_command(ctx: click.Context, policy: str | None, profile_file: str,
+                        profile_id: str | None, as_of: str, track: str, include_drafts: bool,
+                        fmt: str, lang: str, output: str | None) -> None:
+    """One person on one date: each route meets, does not meet or cannot tell, and why."""
+    from . import api
+    from .profiles import single_profile
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    profile = single_profile(api.load_profiles(profile_file), profile_id, profile_file)
+    result = api.check_eligibility(loaded, profile, api.parse_date(as_of, "--as-of date"),
+                                   track, include_drafts)
+    emit(render("eligibility", fmt, result, plain(lang)), output, (profile_file,))
+
+
+@cli.command("impact")
+@click.argument("policy", required=False)
+@click.option("--profiles", "profiles_file", required=True, metavar="FILE",
+              help="Profiles file (YAML; see 'policy-tracker schema profile').")
+@click.option("--track", default="", metavar="T",
+              help="Track (default: each profile's region, else national).")
+@click.option("--from", "from_date", metavar="D1", help="The earlier date to compare.")
+@click.option("--to", "to_date", metavar="D2", help="The later date to compare.")
+@click.option("--across-history", is_flag=True,
+              help="Compare every version of the track's rules (the default).")
+@click.option("--include-drafts", is_flag=True, help="Count drafts (verdicts marked proposed).")
+@format_option("impact", "text")
+@lang_option
+@output_option
+@click.pass_context
+def impact_command(ctx: click.Context, policy: str | None, profiles_file: str, track: str,
+                   from_date: str | None, to_date: str | None, across_history: bool,
+                   include_drafts: bool, fmt: str, lang: str, output: str | None) -> None:
+    """Whose verdict changes between versions of the rules, when, and why."""
+    from . import api
+    from .render import render
+
+    check(bool(from_date) == bool(to_date), "--from and --to go together")
+    check(not (across_history and from_date), "choose --from/--to or --across-history")
+    loaded = api.load_policy(policy, policies_of(ctx))
+    profiles = api.load_profiles(profiles_file)
+    dates = None
+    if from_date and to_date:
+        dates = (api.parse_date(from_date, "--from date"), api.parse_date(to_date, "--to date"))
+        check(dates[0] < dates[1], "--from must be before --to")
+    result = api.impact_of(loaded, profiles, dates, track, include_drafts)
+    emit(render("impact", fmt, result, plain(lang)), output, (profiles_file,))
+
+
+@cli.command("digest")
+@click.argument("policy", required=False)
+@click.option("--since", required=True, metavar="DATE",
+              help="Changes whose legal or recorded date falls after DATE.")
+@click.option("--track", "tracks", multiple=True, metavar="T", help="Track (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
+              show_default=True, help="Output format.")
+@lang_option
+@output_option
+@click.pass_context
+def digest_command(ctx: click.Context, policy: str | None, since: str, tracks: tuple[str, ...],
+                   fmt: str, lang: str, output: str | None) -> None:
+    """The changes since a date, for a weekly note (drafts included, marked proposed)."""
+    from . import api
+    from .render import render
+
+    loaded = api.load_policy(policy, policies_of(ctx))
+    digest = api.build_digest(loaded, api.parse_date(since, "--since date"), tracks or None)
+    emit(render("digest", fmt, digest, plain(lang)), output)
 
 
 def _add_examples() -> None:

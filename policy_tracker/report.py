@@ -12,6 +12,7 @@ from .effects import register_of
 from .legal import version_state
 from .errors import NotFoundError
 from .i18n import message, plural
+from .impactmodel import Impact
 from .model import (
     Annotation,
     Citation,
@@ -35,7 +36,8 @@ __all__ = ["build_report", "summarize"]
 
 
 def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None = None,
-                 since: dt.date | None = None, until: dt.date | None = None) -> Report:
+                 since: dt.date | None = None, until: dt.date | None = None,
+                 impact: Impact | None = None) -> Report:
     """Everything the report shows, drafts included as marked events; `as_of` dates the rules."""
     chosen = select_tracks(policy, tracks)
     timeline = build_timeline(policy, chosen, since, until, include_drafts=True)
@@ -50,7 +52,8 @@ def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None
         counts=count_events(timeline), current=currency(policy, chosen),
         timeline=timeline, histories=tuple(histories(policy, chosen, since, until)),
         rules=tuple(rules_in_force(policy, chosen, as_of)), sources=sources_of(policy, chosen),
-        effects=register_of(policy, timeline, chosen), versions=versions_of(policy, chosen))
+        effects=register_of(policy, timeline, chosen), versions=versions_of(policy, chosen),
+        impact=impact)
 
 
 def versions_of(policy: Policy, tracks: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

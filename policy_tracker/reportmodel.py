@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .legal import EffectsRegister
+from .impactmodel import Impact
 from .model import (
     Citation,
     Direction,
@@ -117,6 +118,8 @@ class Report:
     effects: EffectsRegister | None = None
     versions: tuple[tuple[str, str], ...] = ()
     """Each snapshot id with where its version stands, in words ("followed by …")."""
+    impact: Impact | None = None
+    """Applicant impact, when the report is asked for profiles (`--profiles`)."""
 
     def track_title(self, track_id: str) -> Text:
         """The title of a track in the report (its id when unknown)."""

@@ -17,6 +17,7 @@ LAYERS = {
     "openfisca_model": 2, "openfisca": 3, "openfisca_diff": 4, "openfisca_store": 5,
     "openfisca_sides": 6, "openfisca_review": 6, "openfisca_history": 6, "api": 8, "cli": 9,
     "__init__": 10, "__main__": 10,
+    "impactmodel": 1.5, "conditions": 5, "profiles": 5, "eligibility": 6, "digest": 6, "impact": 7,
 }
 # Each third-party library is imported by exactly one module (render/html is Jinja2's home).
 HOMES = {"yaml": "load", "deepdiff": "diff", "git": "history", "click": "cli",

@@ -14,18 +14,24 @@ from collections.abc import Callable
 from typing import Any
 
 REGISTRY: dict[str, dict[str, str]] = {
-    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text", "problems": "text",
-             "parameter_history": "parameter_history"},
+    "text": {"diff": "text", "timeline": "text", "history": "text", "effects": "effects_text",
+             "problems": "text", "parameter_history": "parameter_history",
+             "eligibility": "impact_text", "impact": "impact_text", "digest": "digest_text"},
     "markdown": {"diff": "markdown", "timeline": "markdown", "history": "markdown",
                  "report": "report_markdown", "review": "review_markdown",
-                 "effects": "effects_markdown", "parameter_history": "parameter_history_md"},
+                 "effects": "effects_markdown", "parameter_history": "parameter_history_md",
+                 "eligibility": "impact_markdown", "impact": "impact_markdown",
+                 "digest": "digest_markdown"},
     "json": {"diff": "json", "timeline": "json", "history": "json", "review": "json",
-             "effects": "effects_json", "problems": "json", "parameter_history": "json"},
+             "effects": "effects_json", "problems": "json", "parameter_history": "json",
+             "eligibility": "impact_json", "impact": "impact_json"},
     "jsonl": {"timeline": "jsonl", "history": "jsonl"},
-    "csv": {"diff": "csv", "timeline": "csv", "history": "csv", "effects": "effects_csv"},
+    "csv": {"diff": "csv", "timeline": "csv", "history": "csv", "effects": "effects_csv",
+            "eligibility": "impact_csv", "impact": "impact_csv"},
     "html": {"diff": "html", "timeline": "html", "report": "html"},
     "timelinejs": {"timeline": "timelinejs"},
     "ics": {"timeline": "ics"},
+    "atom": {"timeline": "atom"},
     "github": {"review": "github", "problems": "github"},
 }
 

@@ -153,7 +153,21 @@ def render_report(report: Report, options: RenderOptions) -> str:
         effects_columns=effects_columns(lang), effects_summary=effects_summary(report, lang),
         glance=glance(report, events, lang), briefs=[brief(e, v, lang) for e, v in pairs],
         opened=[substantive(e) for e, _ in pairs],
+        impact=_impact_view(report, lang),
         **_timeline_parts(report.timeline, events, report, lang))
+
+
+def _impact_view(report: Report, lang: str) -> dict[str, Any] | None:
+    """The "who is affected" section, when the report was asked for profiles."""
+    if report.impact is None:
+        return None
+    from ..i18n import message
+    from .impactwords import dates_line, footer, impact_lines
+
+    return {"heading": message("impact.title_all", lang),
+            "dates": dates_line(report.impact, lang),
+            "none": message("impact.none", lang), "changes": impact_lines(report.impact, lang),
+            "footer": footer(report.impact.last_verified, lang)}
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:

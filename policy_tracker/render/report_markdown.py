@@ -51,6 +51,8 @@ def render_report(report: Report, options: RenderOptions) -> str:
     lines += [f"## {md(say('rules', lang, date=report.as_of.isoformat()))}", ""]
     for rules in rules_views(report, lang):
         lines += _rules(rules, lang)
+    if report.impact is not None:
+        lines += _impact(report, lang)
     lines += ["---", "", f"_{md(say('footer', lang))}_"]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -204,3 +206,23 @@ def _effects(report: Report, lang: str) -> list[str]:
             r.date, r.effects, r.applied, r.by, r.affected, r.note)) + " |" for r in rows]
         lines.append("")
     return lines
+
+
+def _impact(report: Report, lang: str) -> list[str]:
+    """The "who is affected" section, when the report was asked for profiles."""
+    from ..i18n import message
+    from .impactwords import dates_line, footer, impact_lines
+
+    impact = report.impact
+    if impact is None:
+        return []
+    lines = [f"## {md(message('impact.title_all', lang))}", "",
+             md(dates_line(impact, lang)), ""]
+    for sentence, reasons in impact_lines(impact, lang):
+        lines.append(f"- {md(sentence)}")
+        lines += [f"  - {md(reason)}" for reason in reasons]
+    if not impact.changes:
+        lines.append(md(message("impact.none", lang)))
+    lines.append("")
+    lines += [f"{md(line)}  " for line in footer(impact.last_verified, lang)]
+    return lines + [""]
