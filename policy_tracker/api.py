@@ -13,7 +13,7 @@ from .argcheck import expect, expect_date, expect_names, expect_text
 from .accept import accepted_map, read_accept_entries
 from .catalog import Catalog
 from .diff import compare
-from .errors import LoadError, ValidationError
+from .errors import LoadError, NotFoundError, ValidationError
 from .filters import Filters
 from .filters import filter_diff as _filter_diff
 from .load import load_document

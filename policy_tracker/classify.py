@@ -58,10 +58,10 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          'where adding has no direction.'),
     Rule("items-reordered", _e, 'The order of an ordered list changed.'),
     # OpenFisca parameters (sentences: the `openfisca.` keys of the message catalogues).
-    Rule('openfisca-value-raised', _M, 'OpenFisca: a new dated value is higher than the one before '
-         'it.'),
-    Rule('openfisca-value-lowered', _M, 'OpenFisca: a new dated value is lower than the one before '
-         'it.'),
+    Rule('openfisca-value-raised', _M, 'OpenFisca: a new dated value is higher than the one '
+         'before it.'),
+    Rule('openfisca-value-lowered', _M, 'OpenFisca: a new dated value is lower than the one '
+         'before it.'),
     Rule('openfisca-value-set', _M, 'OpenFisca: a new dated value that is not a higher or lower '
          'number.'),
     Rule('openfisca-value-ended', _M, 'OpenFisca: a dated null ends the parameter.'),
@@ -77,8 +77,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule('openfisca-unit-changed', _M, 'OpenFisca: the unit or scale type changed.'),
     Rule('openfisca-reference-changed', _e, 'OpenFisca: a legal reference was added, removed or '
          'changed.'),
-    Rule('openfisca-metadata-changed', _e, 'OpenFisca: metadata or the description changed, not the '
-         'values.'),
+    Rule('openfisca-metadata-changed', _e, 'OpenFisca: metadata or the description changed, '
+         'not the values.'),
 )}
 
 

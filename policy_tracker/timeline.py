@@ -9,8 +9,8 @@ from .catalog import Catalog, concrete_path, lookup, parse_path
 from .diff import compare
 from .errors import NotFoundError
 from .legal import proposed
-from .model import (Annotation, Change, Diff, Event, FieldHistory, ItemKey, Path, Policy, RuleTree,
-                    Snapshot, Step, Text, Timeline, Version, format_path)
+from .model import (Annotation, Change, Diff, Event, FieldHistory, ItemKey, Path, Policy,
+                    RuleTree, Snapshot, Step, Text, Timeline, Version, format_path)
 from .rules import Resolved, in_force, rules_as_of
 
 EMPTY = RuleTree({}, {})
@@ -66,6 +66,12 @@ def _event(snap: Snapshot, diff: Diff | None, previous: Snapshot | None,
                  title=snap.meta.title, changes=_changes(snap, diff),
                  snapshot=snap.meta, previous=previous.meta.id if previous else "",
                  base=tuple(s.meta.id for s in base), file=snap.document.name, names=names)
+
+
+def _changes(snap: Snapshot, diff: Diff | None) -> tuple[Change, ...]:
+    """A draft's changes are proposals, marked so in every format."""
+    changes = diff.changes if diff else ()
+    return changes if snap.meta.status.is_law else proposed(changes)
 
 
 def _base_events(policy: Policy, track: str, catalog: Catalog,

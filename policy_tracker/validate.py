@@ -208,6 +208,7 @@ def check_snapshot(doc: Document, snap: Snapshot, file_name: str, catalog: Catal
                                  f"unknown source {src!r}; declare it in policy.yaml sources"))
     own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
     found.extend(check_rules(doc, catalog, known_sources | own))
+    found.extend(check_values(doc, catalog, citations))
     return found
 
 
@@ -234,13 +235,6 @@ def _date_order(doc: Document, dates: Dates) -> list[LoadError]:
         found.append(problem(doc, ("snapshot", "dates", "expires"),
                              f"dates out of order: expires {dates.expires} is not after "
                              f"effective {dates.effective}"))
-    for i, src in enumerate(doc.data["snapshot"]["sources"]):
-        if isinstance(src, str) and src not in known_sources:
-            found.append(problem(doc, ("snapshot", "sources", i),
-                                 f"unknown source {src!r}; declare it in policy.yaml sources"))
-    own = {s["id"] for s in doc.data["snapshot"]["sources"] if isinstance(s, dict)}
-    found.extend(check_rules(doc, catalog, known_sources | own))
-    found.extend(check_values(doc, catalog, citations))
     return found
 
 

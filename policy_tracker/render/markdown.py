@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 import re
 
@@ -103,15 +104,18 @@ def paren_close(lang: str) -> str:
     return "）" if lang == "zh" else ")"
 
 
-def change_items(changes: list[Change], options: RenderOptions) -> list[str]:
-    """Substantive changes, then one line counting the editorial ones, then those."""
+def change_items(changes: list[Change], options: RenderOptions,
+                 item: Callable[[Change, RenderOptions], str] | None = None) -> list[str]:
+    """Substantive changes, then one line counting the editorial ones, then those (each
+    written by `item`, by default `change_item`)."""
+    write = item or change_item
     substantive, editorial = set_aside(changes)
-    lines = [change_item(c, options) for c in substantive]
+    lines = [write(c, options) for c in substantive]
     if editorial:
         if lines:
             lines.append("")
         lines += [f"_{md(editorial_line(editorial, options.lang))}_", ""]
-        lines += [change_item(c, options) for c in editorial]
+        lines += [write(c, options) for c in editorial]
     return lines
 
 

@@ -7,7 +7,7 @@ from ..model import Change, FileReview, RenderOptions, Review
 from .common import summary, word
 from .changelog import changelog_block
 from .escape import code_span, display, md
-from .markdown import change_items
+from .markdown import change_item, change_items
 
 MARKER = "<!-- policy-tracker-review -->"
 MAX_CHARS = 60_000
@@ -58,7 +58,7 @@ def _details(item: FileReview, options: RenderOptions) -> str:
     if item.diff:
         if item.status == "renamed":
             lines += [f"{_code(item.old_path)} → {_code(item.new_path)}", ""]
-        lines += change_items(list(item.diff.changes), options)
+        lines += change_items(list(item.diff.changes), options, _with_fingerprint)
     head = f"{display(item.path)}: " + (summary(item.diff.changes, lang, len(item.diff.accepted))
                                          if item.diff else
                                          plural("review.problem_count", len(item.problems), lang))

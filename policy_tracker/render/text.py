@@ -16,7 +16,6 @@ from ..model import (
     Timeline,
     format_path,
 )
-from ..i18n import message
 from ..text import format_value
 from .common import (
     SYMBOLS,
