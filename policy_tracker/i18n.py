@@ -11,8 +11,10 @@ import json
 from functools import cache
 from importlib import resources
 
-LANGUAGES = ("en", "zh")
+LANGUAGES = ("en", "zh", "fr")
 """Languages with a catalogue; English is the fallback for a key another one lacks."""
+PARTIAL = {"fr": ("openfisca.",)}
+"""Languages that translate only some features (key prefixes); English fills in the rest."""
 
 
 @cache
