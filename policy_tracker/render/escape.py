@@ -52,6 +52,8 @@ def code_span(text: str) -> str:
     """Text as a Markdown code span, fenced by more backticks than it contains."""
     text = display(text)
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    if longest >= 2:  # a fence of three backticks or more would open a code block at a line start
+        return md(text)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
