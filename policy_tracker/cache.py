@@ -82,6 +82,11 @@ def _digest(kind: str, key: str, inputs: str, version: str, payload: bytes) -> b
     return hashlib.sha256(head + b"\x1e" + payload).digest()
 
 
+_WAIT = 0.5
+"""Seconds to wait for another process's write lock before giving the cache up: it is only a
+speed-up, and a run must never wait on another one."""
+
+
 class Store:
     """One SQLite file of self-checking entries; opened on first use, never raising."""
 
@@ -113,11 +118,11 @@ class Store:
             stats["database not a regular file (replaced)"] += 1
             os.unlink(self.path)  # a link, FIFO or device is never opened
         try:
-            return self._prepare(sqlite3.connect(self.path, timeout=2, isolation_level=None))
+            return self._prepare(sqlite3.connect(self.path, timeout=_WAIT, isolation_level=None))
         except sqlite3.DatabaseError:  # not a database ("file is not a database"): start again
             stats["database damaged (replaced)"] += 1
             os.unlink(self.path)
-            return self._prepare(sqlite3.connect(self.path, timeout=2, isolation_level=None))
+            return self._prepare(sqlite3.connect(self.path, timeout=_WAIT, isolation_level=None))
 
     @staticmethod
     def _prepare(db: sqlite3.Connection) -> sqlite3.Connection:
@@ -141,8 +146,9 @@ class Store:
             row = db.execute("SELECT inputs, version, digest, CASE WHEN length(payload) <= ? "
                              "THEN payload END FROM entries WHERE kind = ? AND key = ?",
                              (MAX_ENTRY, kind, key)).fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             stats["database unreadable"] += 1
+            self._give_up_if_busy(exc)
             return None
         if row is None:
             return None
@@ -181,9 +187,18 @@ class Store:
             self._pending += 1
             if self._pending >= _BATCH:
                 self.commit()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             stats["cache write failed"] += 1
             self._rollback()
+            self._give_up_if_busy(exc)
+
+    def _give_up_if_busy(self, exc: sqlite3.Error) -> None:
+        """Another process holds the database: use no cache for the rest of this run rather
+        than wait on each entry."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            stats["database busy (cache off for this run)"] += 1
+            self.close()
+            self.enabled = False
 
     def commit(self) -> None:
         """Make the pending entries durable (they are visible to this process already)."""
