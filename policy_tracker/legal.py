@@ -64,6 +64,13 @@ def status_words(meta: SnapshotMeta, lang: str) -> str:
     return text
 
 
+def status_tag(meta: SnapshotMeta, lang: str) -> str:
+    """A one-word tag for an instrument that is not law ("draft"), else its status words."""
+    if meta.status in (Status.DRAFT, Status.ANNOUNCED):
+        return message(f"legal.tag.{meta.status.value}", lang)
+    return status_words(meta, lang)
+
+
 def date_name(name: str, lang: str) -> str:
     """A date's name as the law says it: adopted, promulgated, issued, takes effect, …"""
     return message(f"legal.date.{name}", lang)

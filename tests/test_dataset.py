@@ -457,8 +457,9 @@ def test_row_8_shanghai_salary_standard_of_uncertain_currency(policy):
 
 def test_repeal_of_the_1986_aliens_law_is_registered(policy):
     register = build_effects(policy)
-    repeal = [e for e in register.effects if e.origin == "declared" and e.type == "repealed"]
-    assert len(repeal) == 1 and repeal[0].date == dt.date(2013, 7, 1)
+    repeal = [e for e in register.effects if e.origin == "declared" and e.type == "repealed"
+              and e.date == dt.date(2013, 7, 1)]
+    assert len(repeal) == 1
     assert repeal[0].by.en == "Exit and Entry Administration Law of the People's Republic of China"
     assert repeal[0].by_provision == ""  # the article number was not confirmed
 

@@ -119,7 +119,7 @@ def test_desktop_english(browser: Any, pages: dict[str, Path], tmp_path: Path) -
         assert page.locator("h1").inner_text() == "Example long-term residence"
         h2 = page.locator("main h2").all_inner_texts()
         assert h2 == ["Overview", "Timeline", "Instruments and their changes",
-                      "Numbers over time", "Rules in force on 2023-06-30"]
+                      "Effects register", "Numbers over time", "Rules in force on 2023-06-30"]
         levels = page.evaluate(
             "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])")
         assert all(b - a <= 1 for a, b in pairwise(levels)), levels
@@ -132,7 +132,8 @@ def test_desktop_english(browser: Any, pages: dict[str, Path], tmp_path: Path) -
             assert marks.nth(i).locator("title").count() == 1
         draft = page.locator("svg.timeline a.mark.draft")
         assert draft.count() == 1 and draft.locator("text.tag").text_content() == "draft"
-        assert page.locator("article.not-law .notlaw").inner_text() == "draft not law"
+        assert page.locator("article.not-law .notlaw").inner_text() == \
+            "proposed (draft, never law)"
         assert page.locator("svg.chart[role=img] title").count() == 5
         check_screenshot(browser, page, tmp_path / "desktop-en.png")
     finally:

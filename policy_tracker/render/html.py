@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
+from ..legal import status_tag
 from ..model import Diff, Event, RenderOptions, Timeline
 from ..reportmodel import Report
 from .common import summary
@@ -19,7 +20,7 @@ from .report_rules import rules_views
 from .report_svg import TimelineFigure, timeline_figure
 from .report_views import history_groups, legend, mark_label, overview_facts
 from .report_words import say
-from .reportkit import EventView, change_groups, event_views, other_lang, status_word
+from .reportkit import EventView, change_groups, event_views, other_lang
 
 if TYPE_CHECKING:
     import jinja2
@@ -61,7 +62,7 @@ def _timeline_parts(timeline: Timeline, views: list[EventView], report: Report |
         view = views[mark.index]
         marks.append((mark, {"anchor": view.anchor, "number": view.number,
                              "label": mark_label(event, view.number, view.track, lang),
-                             "tag": status_word(event.snapshot, lang),
+                             "tag": status_tag(event.snapshot, lang) if event.snapshot else "",
                              "title": view.title, "date": view.date, "track": view.track,
                              "is_law": view.is_law}))
     return {"figure": figure, "lanes": list(zip(figure.lanes, names)), "marks": marks}
