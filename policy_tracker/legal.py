@@ -80,8 +80,10 @@ def dates_words(meta: SnapshotMeta, lang: str) -> str:
     """"Adopted 2012-06-30; promulgated 2012-06-30; takes effect 2013-07-01" (no effective
     date for a draft: its comment period instead)."""
     sep = "；" if lang == "zh" else "; "
-    return sep.join(message("legal.dated", lang, name=date_name(name, lang),
+    text = sep.join(message("legal.dated", lang, name=date_name(name, lang),
                             date=value.isoformat()) for name, value in meta.dates.named())
+    # Inside a sentence the names are not headings: "adopted 2012-06-30; takes effect …".
+    return text.lower() if lang == "en" else text
 
 
 EFFECT_TYPES = ("inserted", "substituted", "repealed", "amended", "applied_to_region", "expired")

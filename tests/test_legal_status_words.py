@@ -79,8 +79,8 @@ def test_the_walk_covers_every_format(outputs: dict[str, str]) -> None:
 def test_a_draft_is_proposed_and_never_takes_effect(outputs: dict[str, str]) -> None:
     assert "with drafts counted (PROPOSED, not law)" in outputs["show-drafts"]
     assert "2020-draft-regulation: Regulations of the PRC on the Administration of Permanent " \
-        "Residence of Foreigners (Draft for Comment) [proposed (draft, never law); Published " \
-        "2020-02-27; Comments until 2020-03-27]" in outputs["show-drafts"]
+        "Residence of Foreigners (Draft for Comment) [proposed (draft, never law); published " \
+        "2020-02-27; comments until 2020-03-27]" in outputs["show-drafts"]
     draft_line = next(line for line in outputs["list"].splitlines() if "2020-draft" in line)
     assert "in force" not in draft_line and "effect" not in draft_line
     for lang, word in (("en", "Proposed (draft, not law): "), ("zh", "拟议（征求意见稿，并非法律）：")):
