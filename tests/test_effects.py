@@ -62,7 +62,8 @@ def test_bundled_register_is_valid_and_has_no_draft(run_cli: Any) -> None:
     assert all(e["by_snapshot"] != "2020-draft-regulation" for e in data["effects"])
     unapplied = [e for e in data["effects"] if not e["applied"]]
     assert [(e["track"], e["type"], e["date"]) for e in unapplied] == [
-        ("shanghai", "substituted", "2023-05-01")]
+        ("shanghai", "substituted", "2023-05-01"), ("guangdong", "applied_to_region", None),
+        ("", "applied_to_region", None)]
 
 
 def test_register_rows_from_the_sample() -> None:

@@ -19,7 +19,7 @@ POLICY = "cn-permanent-residence"
 WORDS = re.compile(r"supersed|已被取代", re.IGNORECASE)
 
 
-def _outputs(run_cli: Any, tmp_path: Path) -> dict[str, str]:
+def _outputs(run_cli: Any) -> dict[str, str]:
     """The text of every command and format that can name an instrument's status."""
     calls: dict[str, tuple[str, ...]] = {
         "list": ("list",), "list-json": ("list", "--format", "json"),
@@ -50,14 +50,14 @@ def _outputs(run_cli: Any, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def outputs() -> dict[str, str]:
     from click.testing import CliRunner
 
     from policy_tracker.cli import cli
 
     def run_cli(*args: str) -> Any:
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return _outputs(run_cli, tmp_path_factory.mktemp("outputs"))
+    return _outputs(run_cli)
 
 
 def test_the_bundled_data_records_no_replaced_instrument() -> None:
@@ -79,11 +79,12 @@ def test_the_walk_covers_every_format(outputs: dict[str, str]) -> None:
 def test_a_draft_is_proposed_and_never_takes_effect(outputs: dict[str, str]) -> None:
     assert "with drafts counted (PROPOSED, not law)" in outputs["show-drafts"]
     assert "2020-draft-regulation: Regulations of the PRC on the Administration of Permanent " \
-        "Residence of Foreigners (Draft for Comment) [proposed (draft, never law); Published " \
-        "2020-02-27; Comments until 2020-03-27]" in outputs["show-drafts"]
+        "Residence of Foreigners (Draft for Comment) [proposed (draft, never law); published " \
+        "2020-02-27; comments until 2020-03-27]" in outputs["show-drafts"]
     draft_line = next(line for line in outputs["list"].splitlines() if "2020-draft" in line)
     assert "in force" not in draft_line and "effect" not in draft_line
-    for lang, word in (("en", "Proposed (draft, not law): "), ("zh", "拟议（征求意见稿，并非法律）：")):
+    for lang, word in (("en", "Proposed (draft, not law): "),
+                       ("zh", "拟议（征求意见稿，并非法律）：")):
         changes = [line for line in outputs[f"diff-draft-{lang}"].splitlines()
                    if line.startswith("  ")]
         assert changes and all(word in line for line in changes)

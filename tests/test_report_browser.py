@@ -118,7 +118,7 @@ def test_desktop_english(browser: Any, pages: dict[str, Path], tmp_path: Path) -
         assert seen["failed"] == seen["console"] == seen["errors"] == []
         assert page.locator("h1").inner_text() == "Example long-term residence"
         h2 = page.locator("main h2").all_inner_texts()
-        assert h2 == ["At a glance", "Contents", "Overview", "Timeline",
+        assert h2 == ["At a glance", "Effects register", "Contents", "Overview", "Timeline",
                       "Instruments and their changes", "Numbers over time",
                       "Rules in force on 2023-06-30"]
         levels = page.evaluate(
@@ -133,7 +133,8 @@ def test_desktop_english(browser: Any, pages: dict[str, Path], tmp_path: Path) -
             assert marks.nth(i).locator("title").count() == 1
         draft = page.locator(".wide-fig svg.timeline a.mark.draft")
         assert draft.count() == 1 and draft.locator("text.tag").text_content() == "draft"
-        assert page.locator("article.not-law .notlaw").inner_text() == "draft not law"
+        assert page.locator("article.not-law .notlaw").inner_text() == \
+            "proposed (draft, never law)"
         assert page.locator("svg.chart[role=img] title").count() == 5
         check_screenshot(browser, page, tmp_path / "desktop-en.png")
     finally:

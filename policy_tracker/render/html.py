@@ -14,6 +14,7 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import message
+from ..legal import status_tag
 from ..model import Diff, RenderOptions, Timeline
 from ..reportmodel import Report
 from .common import editorial_line, set_aside, summary
@@ -114,7 +115,7 @@ def _timeline_parts(timeline: Timeline, views: list[EventView], report: Report |
         view = views[index]
         infos.append({"anchor": view.anchor, "number": view.number,
                       "label": mark_label(event, view.number, view.track, lang),
-                      "tag": status_word(event.snapshot, lang),
+                      "tag": status_tag(event.snapshot, lang) if event.snapshot else "",
                       "title": view.title, "date": view.date, "track": view.track,
                       "is_law": view.is_law})
 
