@@ -56,6 +56,8 @@ def escape_json(text: str) -> str:
 
 def guard_line_starts(text: str, colon: str = "\\x3a") -> str:
     """No line starts (after white space) with `::`: its first colon becomes `colon`."""
+    if "::" not in text:  # the usual case, found at C speed
+        return text
     return _COMMAND_START.sub(lambda m: m.group(1) + colon, text)
 
 
