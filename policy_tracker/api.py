@@ -278,11 +278,12 @@ def check_paths(paths: Iterable[str], policies_dir: str | None = None) -> list[L
 
 
 def _check_target(target: str) -> list[LoadError]:
+    from . import openfisca_sides
     from .openfisca_store import detect, read_tree
 
-    if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
-        return list(read_tree(target).problems)
     if os.path.isdir(target):
+        if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
+            return list(read_tree(target).problems)
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
             return list(check_policy(target).problems)
         found: list[LoadError] = []
@@ -298,8 +299,8 @@ def _check_target(target: str) -> list[LoadError]:
         return [p for p in check_policy(head).problems
                 if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
     try:
-        doc = load_document(target)
-        if isinstance(doc.data, dict) and "snapshot" in doc.data:
+        doc = openfisca_sides.open_file(target)  # loaded once, as parameters if it has their shape
+        if isinstance(doc, Document) and isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
     except ValidationError as exc:
         return list(exc.problems)
