@@ -356,6 +356,19 @@ def test_review_golden_with_a_changelog_entry(fixture_repo: Path, fmt: str, lang
     golden(f"openfisca/{name}", done.stdout)
 
 
+def test_diff_of_ref_path_operands_reads_parameters(fixture_repo: Path) -> None:
+    rel = "parameters/marche_travail/salaire_minimum/smic_b_horaire.yaml"
+    done = _cli(fixture_repo, "diff", f"HEAD~1:{rel}", f"HEAD:{rel}", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    assert {c["parameter"] for c in changes} == {SMIC}
+    assert json.loads(done.stdout)["periods"][0] == {"parameter": "", "start": "2022-08-01",
+                                                     "end": "2026-01-01"}
+    generic = _cli(fixture_repo, "diff", f"HEAD~1:{rel}", f"HEAD:{rel}", "--format-in",
+                   "generic", "--format", "json")
+    assert "periods" not in json.loads(generic.stdout)
+
+
 def test_review_changelog_entry_names_periods_and_files(fixture_repo: Path) -> None:
     text = _cli(fixture_repo, "review", "--base", "HEAD~1", "--lang", "fr").stdout
     block = text.split("```markdown\n", 1)[1].split("```", 1)[0].splitlines()
