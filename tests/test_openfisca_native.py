@@ -393,6 +393,9 @@ def test_history_of_a_scale_and_of_a_missing_parameter(fixture_repo: Path) -> No
                 "impot_revenu.bareme", "--format", "markdown")
     assert "- brackets\\[3\\]\\.rate: the 2023\\-01\\-01 value was corrected on 2024\\-02\\-10 " \
            "from 40% to 41%" in done.stdout
+    french = _cli(fixture_repo, "history", "parameters", "--openfisca", SMIC, "--lang", "fr")
+    assert "  la valeur du 01/01/2023 a été corrigée le 10/02/2024 de 11,27 EUR à 11,28 EUR " \
+           "(" in french.stdout
     missing = _cli(fixture_repo, "history", "parameters", "--openfisca", "nope.x")
     assert missing.returncode == 2
     assert missing.stderr == "error: no OpenFisca parameter 'nope.x' under parameters at HEAD\n"
