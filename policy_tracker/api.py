@@ -195,12 +195,11 @@ def _check_target(target: str, checked: dict[str, Checked]) -> list[LoadError]:
             checked[key] = check_policy(folder)
         return checked[key]
 
-
     from .openfisca_store import detect, read_tree
 
-    if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
-        return list(read_tree(target).problems)
     if os.path.isdir(target):
+        if detect(target):  # OpenFisca parameters: openfisca-core's checks, every problem kept
+            return list(read_tree(target).problems)
         if os.path.isfile(os.path.join(target, POLICY_FILE)):
             checked_here = policy_at(target)
             return list(checked_here.problems) + _check_extras(target, checked_here.policy)
@@ -250,8 +249,12 @@ def _rel(where: str, head: str) -> str:
 
 def _check_lone_file(target: str) -> list[LoadError]:
     """A file outside any policy folder: a snapshot alone, or a policy.yaml-like file."""
+    from . import openfisca_sides
+
     try:
-        doc = load_document(target)
+        doc = openfisca_sides.open_file(target)  # loaded once, as parameters if it has their shape
+        if not isinstance(doc, Document):
+            return []
         if isinstance(doc.data, dict) and {"profile", "profiles", "conditions"} & set(doc.data):
             return _check_extra(doc)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:

@@ -58,8 +58,10 @@ def kind_of(data: Any) -> str:
         return "scale" if ok else ""
     if _dated_map(data):
         return "parameter"
-    children = [v for k, v in data.items() if k not in COMMON_KEYS]
-    if children and all(kind_of(child) for child in children):
+    # Lazily: a large generic file is told apart at its first child that is not a parameter.
+    children = (v for k, v in data.items() if k not in COMMON_KEYS)
+    first = next(children, None)
+    if first is not None and kind_of(first) and all(kind_of(child) for child in children):
         return "node"
     return ""
 

@@ -38,6 +38,9 @@ def review_openfisca_file(top: str, base: str, head: str, change: FileChange, fi
     """The review of one changed file when a side of it is OpenFisca parameters, else None."""
     if format_in == "generic":
         return None
+    paths = (change.old_path or "").split("/") + (change.new_path or "").split("/")
+    if format_in == "auto" and "parameters" not in paths[:-1]:
+        return None  # OpenFisca packages keep parameters under a `parameters` folder
     old_doc, old_error = _side(top, base, change.old_path)
     new_doc, new_error = _side(top, head, change.new_path)
     shaped = any(doc is not None and looks_like_openfisca(doc.data) for doc in (old_doc, new_doc))

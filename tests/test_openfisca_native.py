@@ -356,6 +356,19 @@ def test_review_golden_with_a_changelog_entry(fixture_repo: Path, fmt: str, lang
     golden(f"openfisca/{name}", done.stdout)
 
 
+def test_diff_of_ref_path_operands_reads_parameters(fixture_repo: Path) -> None:
+    rel = "parameters/marche_travail/salaire_minimum/smic_b_horaire.yaml"
+    done = _cli(fixture_repo, "diff", f"HEAD~1:{rel}", f"HEAD:{rel}", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    assert {c["parameter"] for c in changes} == {SMIC}
+    assert json.loads(done.stdout)["periods"][0] == {"parameter": "", "start": "2022-08-01",
+                                                     "end": "2026-01-01"}
+    generic = _cli(fixture_repo, "diff", f"HEAD~1:{rel}", f"HEAD:{rel}", "--format-in",
+                   "generic", "--format", "json")
+    assert "periods" not in json.loads(generic.stdout)
+
+
 def test_review_changelog_entry_names_periods_and_files(fixture_repo: Path) -> None:
     text = _cli(fixture_repo, "review", "--base", "HEAD~1", "--lang", "fr").stdout
     block = text.split("```markdown\n", 1)[1].split("```", 1)[0].splitlines()
@@ -380,6 +393,9 @@ def test_history_of_a_scale_and_of_a_missing_parameter(fixture_repo: Path) -> No
                 "impot_revenu.bareme", "--format", "markdown")
     assert "- brackets\\[3\\]\\.rate: the 2023\\-01\\-01 value was corrected on 2024\\-02\\-10 " \
            "from 40% to 41%" in done.stdout
+    french = _cli(fixture_repo, "history", "parameters", "--openfisca", SMIC, "--lang", "fr")
+    assert "  la valeur du 01/01/2023 a été corrigée le 10/02/2024 de 11,27 EUR à 11,28 EUR " \
+           "(" in french.stdout
     missing = _cli(fixture_repo, "history", "parameters", "--openfisca", "nope.x")
     assert missing.returncode == 2
     assert missing.stderr == "error: no OpenFisca parameter 'nope.x' under parameters at HEAD\n"

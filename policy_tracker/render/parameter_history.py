@@ -7,6 +7,7 @@ from ..model import JSONValue, RenderOptions
 from ..openfisca_diff import show
 from ..openfisca_model import ParameterHistory, ValueEvent
 from .escape import display
+from .periods import day
 from .text import aligned
 
 
@@ -17,7 +18,8 @@ def value_text(history: ParameterHistory, series: str, value: JSONValue, lang: s
 
 def event_sentence(history: ParameterHistory, event: ValueEvent, lang: str) -> str:
     """"the 2023-01-01 value was corrected on 2023-02-10 from 11.27 to 11.28 (1a2b3c4d5e6f)"."""
-    values = {"date": event.date, "when": event.committed[:10], "commit": event.commit[:12]}
+    values = {"date": _day(event.date, lang), "when": _day(event.committed[:10], lang),
+              "commit": event.commit[:12]}
     if event.kind == "first":
         return message("openfisca.history.first", lang, count=event.new, when=values["when"],
                        commit=values["commit"])
@@ -33,6 +35,11 @@ def event_sentence(history: ParameterHistory, event: ValueEvent, lang: str) -> s
         text = message(f"openfisca.history.{event.kind}", lang, **values,
                        value=value_text(history, event.series, shown, lang))
     return text if event.series == "value" else f"{event.series}: {text}"
+
+
+def _day(iso: str, lang: str) -> str:
+    """French readers' dates (01/01/2025) in French; ISO otherwise."""
+    return day(iso, lang) if lang == "fr" and iso else iso
 
 
 def title(history: ParameterHistory, lang: str) -> str:
