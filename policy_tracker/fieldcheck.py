@@ -122,13 +122,16 @@ class _Walker:
         self.doc, self.catalog, self.cite_all = doc, catalog, cite_all
         self.found: list[LoadError] = []
         children: dict[str, set[str]] = {}
+        anywhere: set[str] = set()  # `*.title`: a key any mapping may have
         for spec in catalog.fields:
-            head, dot, last = spec.pattern.rpartition(".")
-            if dot and "*" not in last and "[" not in last:
+            head, _, last = spec.pattern.rpartition(".")
+            if "*" in last or "[" in last:
+                continue
+            if head == "*":
+                anywhere.add(last)
+            else:
                 children.setdefault(head, set()).add(last)
-            elif not dot and "*" not in last and "[" not in last:
-                children.setdefault("", set()).add(last)
-        self.children = children
+        self.children, self.anywhere = children, anywhere
 
     def mapping(self, node: dict[str, Any], path: Path, rule: Path, cited: bool,
                 identity: str, strict: bool) -> None:
@@ -144,7 +147,7 @@ class _Walker:
             self.field(value, path + (key,), rule + (key,), spec, cited)
 
     def _unknown(self, key: str, path: Path, rule: Path) -> LoadError:
-        known = sorted(self.children.get(pattern_of(rule), ()))
+        known = sorted(self.children.get(pattern_of(rule), set()) | self.anywhere)
         near = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         where = _shown(self.doc.data, path)
         if near:

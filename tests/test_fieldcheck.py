@@ -171,6 +171,9 @@ MISTAKES = {
     "misspelled": ("validity_years_18_and_over:", "validty_years_18_and_over:",
                    "unknown rule key 'validty_years_18_and_over' in rules.card; did you mean "
                    "validity_years_18_and_over or validity_years_under_18?"),
+    "titel": ("        title: {en: Direct investment", "        titel: {en: Direct investment",
+              "unknown rule key 'titel' in rules.eligibility.routes[id=investment]; did you mean "
+              "title?"),
     "valu": ("validity_years_18_and_over: {value: 10, cite: {source: order74-en-b, article: "
              "Art. 21}}", "validity_years_18_and_over: {valu: 5}",
              "unknown key 'valu' in the value of rules.card.validity_years_18_and_over"),
