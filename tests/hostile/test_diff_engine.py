@@ -84,8 +84,10 @@ def test_a_diff_budget_that_would_truncate_raises_instead(limited_deepdiff: None
     from policy_tracker.diff import compare
     from policy_tracker.errors import DiffBudgetError
 
+    # Positional lists: the comparison DeepDiff does (leaf-only differences of mappings are
+    # found without it).
     with pytest.raises(DiffBudgetError, match="partial"):
-        compare({"a": 1, "b": 2, "c": 3}, {"a": 2, "b": 3, "c": 4})
+        compare({"a": [[1], [2], [3]]}, {"a": [[2], [3], [4]]})
 
 
 # The same budget in a real process: DeepDiff is patched before the CLI starts.
@@ -104,8 +106,8 @@ main()
 
 
 def _budget_run(command: Callable[..., Run], workdir: Path, outdir: Path) -> Run:
-    write(workdir / "old.yaml", "a: 1\nb: 2\nc: 3\n")
-    write(workdir / "new.yaml", "a: 2\nb: 3\nc: 4\n")
+    write(workdir / "old.yaml", "a:\n- [1]\n- [2]\n- [3]\n")
+    write(workdir / "new.yaml", "a:\n- [2]\n- [3]\n- [4]\n")
     before = tree_state(workdir)
     run = command([sys.executable, "-c", LIMITED_CLI, "diff", "old.yaml", "new.yaml",
                    "--exit-code", "-o", str(outdir / "diff.txt")], cwd=workdir)
