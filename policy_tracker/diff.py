@@ -216,8 +216,6 @@ def _scalar_set(items: list[Any]) -> bool:
 
 
 def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
-    if _flat(old, new, path, out):
-        return
     from deepdiff import DeepDiff  # only here: importing it costs ~0.2 s at start-up
 
     _quiet_deepdiff()
@@ -245,24 +243,6 @@ def _deep(old: Any, new: Any, path: Path, out: list[_Raw]) -> None:
             new_value = None if kind is ChangeKind.REMOVED else level.t2
             out.append(_Raw(kind, path + rel, old_value, new_value))
     _within_budget(out, path)
-
-
-def _flat(old: Any, new: Any, path: Path, out: list[_Raw]) -> bool:
-    """What DeepDiff would report for two mappings whose shared keys hold no two containers
-    of one type (all that `_walk` leaves over): each shared key changed, each other key added
-    or removed, in DeepDiff's order. False, doing nothing, for anything else; DeepDiff then
-    compares (and is imported only then: a short command seldom needs it)."""
-    if type(old) is not dict or type(new) is not dict:
-        return False
-    if any(k in new and _container_pair(v, new[k]) for k, v in old.items()):
-        return False
-    shared = [_Raw(ChangeKind.MODIFIED, path + (k,), v, new[k]) for k, v in old.items()
-              if k in new]
-    removed = [_Raw(ChangeKind.REMOVED, path + (k,), v, None) for k, v in old.items()
-               if k not in new]
-    added = [_Raw(ChangeKind.ADDED, path + (k,), None, v) for k, v in new.items() if k not in old]
-    out.extend(shared + added + removed)
-    return True
 
 
 def _expand_lists(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
