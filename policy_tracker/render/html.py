@@ -31,7 +31,6 @@ from .reportkit import (
     event_views,
     notes_in,
     other_lang,
-    status_word,
 )
 
 if TYPE_CHECKING:
