@@ -125,7 +125,7 @@ def test_subprocess_writes_the_register_atomically(tmp_path: Path,
     done = run_process("--policies", str(SAMPLE), "effects", "--format", "markdown",
                           "-o", str(out))
     assert done.returncode == 0, done.stderr
-    assert out.read_text("utf-8").startswith("# Effects register: Example long\\-term residence\n")
+    assert out.read_text("utf-8").startswith("# Effects register: Example long-term residence\n")
 
 
 def test_words_have_both_languages() -> None:

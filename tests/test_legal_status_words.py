@@ -86,7 +86,7 @@ def test_a_draft_is_proposed_and_never_takes_effect(outputs: dict[str, str]) -> 
     for lang, word in (("en", "Proposed (draft, not law): "),
                        ("zh", "拟议（征求意见稿，并非法律）：")):
         changes = [line for line in outputs[f"diff-draft-{lang}"].splitlines()
-                   if line.startswith("  ")]
+                   if re.match(r"\s+[-+~>^] \[", line)]  # change lines, not their content lines
         assert changes and all(word in line for line in changes)
         for fmt in formats_for("timeline"):
             text = outputs[f"timeline-{fmt}-{lang}"].replace("\\", "")
