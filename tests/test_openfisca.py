@@ -82,28 +82,39 @@ def test_a_diff_with_an_invalid_version_names_file_line_and_column(rel: str, run
 
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "openfisca-generic"
-# Version 30 of the income tax scale added the 2022 thresholds of four brackets and a
-# reference: each change must name its bracket and date, in every format and language.
-PAIR = ("bareme_ir_depuis_1945__bareme", "029.yaml", "030.yaml")
+# In each pair a scale gained a dated threshold in several brackets: each change must name its
+# bracket and date, in every format and language. The shipped pair always runs; the real one
+# (version 30 of OpenFisca-France's income tax scale added the 2022 thresholds of four
+# brackets and a reference) when the external corpus is present.
+PAIRS = [
+    pytest.param("scale__income_tax", "001.yaml", "002.yaml", "2019-01-01", range(1, 4),
+                 "shipped", id="shipped"),
+    pytest.param("bareme_ir_depuis_1945__bareme", "029.yaml", "030.yaml", "2022-01-01",
+                 range(1, 5), "", id="external",
+                 marks=[pytest.mark.corpus,
+                        pytest.mark.skipif(not corpora.external_present(),
+                                           reason=corpora.MISSING)]),
+]
+FORMATS = [("text", "en", "diff.txt"), ("text", "zh", "diff.zh.txt"),
+           ("markdown", "en", "diff.md"), ("markdown", "zh", "diff.zh.md"),
+           ("csv", "en", "diff.csv"), ("json", "en", "diff.json"), ("html", "en", "diff.html")]
 
 
-@pytest.mark.parametrize(("fmt", "lang", "name"), [
-    ("text", "en", "diff.txt"), ("text", "zh", "diff.zh.txt"), ("markdown", "en", "diff.md"),
-    ("markdown", "zh", "diff.zh.md"), ("csv", "en", "diff.csv"), ("json", "en", "diff.json"),
-    ("html", "en", "diff.html")])
-def test_generic_mode_names_every_path_on_real_files(fmt: str, lang: str, name: str,
-                                                     golden: Any) -> None:
+@pytest.mark.parametrize(("fmt", "lang", "name"), FORMATS)
+@pytest.mark.parametrize(("folder", "old", "new", "day", "brackets", "sub"), PAIRS)
+def test_generic_mode_names_every_path(folder: str, old: str, new: str, day: str,
+                                       brackets: range, sub: str, fmt: str, lang: str,
+                                       name: str, golden: Any) -> None:
     from policy_tracker.model import RenderOptions, RuleTree, Version
     from policy_tracker.render import render
 
-    folder, old, new = PAIR
     sides = []
     for file in (old, new):
-        loaded = load_document(str(CORPUS / folder / file))
+        loaded = load_document(str(corpora.folder_path(folder) / file))
         doc = type(loaded)(f"{folder}/{file}", loaded.data, loaded.source_map)
         sides.append(Version(doc.name, RuleTree(doc.data, {}), ((doc, ()),)))
     diff = compare(sides[0], sides[1])
     assert all(c.label.en == c.path_text for c in diff.changes)
     assert {c.path_text for c in diff.changes} >= {
-        f"brackets[{i}].threshold.2022-01-01" for i in range(1, 5)}
-    golden(GOLDEN / name, render("diff", fmt, diff, RenderOptions(lang=lang)))
+        f"brackets[{i}].threshold.{day}" for i in brackets}
+    golden(GOLDEN / sub / name, render("diff", fmt, diff, RenderOptions(lang=lang)))
