@@ -436,7 +436,8 @@ def test_row_7_approving_authority_change_is_substantive(policy):
     new = version_of(_snap(policy, "2018-nia"))
     changes = [c for c in compare(old, new, catalog_of(policy)).changes
                if c.path_text.startswith("procedure.authorities[id=approving].authority")]
-    assert [c.rule for c in changes] == ["value-changed"]
+    assert [(c.rule, c.severity.value) for c in changes] == [("authority-changed", "major")]
+    assert changes[0].sentence.zh == "机关（审批）由公安部改为国家移民管理局。"
     assert changes[0].sentence.en == ("Authority (Approves applications) changed from Ministry "
                                       "of Public Security to National Immigration "
                                       "Administration.")
