@@ -16,7 +16,7 @@ CASES = [
     "snake_case_key and __default__ and __proto__",
     "*star* _under_ **bold** ~~gone~~ ~tilde~",
     "[link](https://example.org) ![image](x.png) [ref][1] [^note]",
-    "<b>bold</b> <!-- comment --> <script>x</script> <https://example.org>",
+    "<b>bold</b> <!-- comment --> <script>x</script> <https://example.org> <!-- policy-tracker-review -->",
     "`code` ``more`` a|b|c \\ backslash \\* escaped",
     "&amp; &copy; &#64; AT&T",
     "@team @octocat/team user@example.org #12 GH-3 #heading",
@@ -73,3 +73,7 @@ def test_any_text_reads_back_as_itself(text: str) -> None:
 def test_code_spans_hold_any_text(text: str) -> None:
     found = [t for t in __import__("mdcheck").tokens(code_span(text)) if t.type == "code_inline"]
     assert [t.content for t in found] == [text]
+
+
+def test_data_never_spells_the_review_marker() -> None:
+    assert "<!-- policy-tracker-review -->" not in md("<!-- policy-tracker-review -->")

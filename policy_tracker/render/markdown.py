@@ -117,7 +117,7 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
     """A heading, the summary, the substantive changes by area, then the editorial ones."""
     lang = options.lang
     title = options.title or word("changes_title", lang)
-    lines = [f"## {md(title)}", "", f"{code_span(diff.old)} → {code_span(diff.new)}", "",
+    lines = [f"## {md(title)}", "", f"{_name(diff.old)} → {_name(diff.new)}", "",
              md(summary(diff.changes, lang, len(diff.accepted))), ""]
     substantive, editorial = set_aside(diff.changes)
     for area, changes in by_area(substantive, lang):
@@ -132,6 +132,11 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
             lines += [change_item(c, options) for c in changes]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _name(text: str) -> str:
+    # An operand's name opens the line: as one-backtick code, so it can never be a fence.
+    return code_span(text.replace("`", "'"))
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
