@@ -157,8 +157,11 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
         if set(value) <= {"en", "zh"}:
             text = value.get(lang) or value.get("en") or value.get("zh") or ""
             return str(text)
+        # An item is shown by its title: a bilingual one always, a plain one when the rest
+        # of the item is only its identity (nothing else would be lost).
         title = value.get("title")
-        if isinstance(title, (dict, str)) and title:
+        if isinstance(title, dict) or isinstance(title, str) and title and \
+                set(value) <= {"title", "id", "name", "key"}:
             return format_value(title, "", lang)
         sep = "；" if lang == "zh" else "; "
         colon = "：" if lang == "zh" else ": "
