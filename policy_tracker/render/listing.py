@@ -6,6 +6,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from ..classify import RULES
+from ..i18n import message
 from ..model import Policy, RenderOptions
 from ..rules import Resolved
 from .escape import display
@@ -38,9 +39,8 @@ def render_policies(policies: Iterable[Policy], fmt: str) -> str:
 def banner(resolved: Resolved, lang: str = "en") -> list[str]:
     """Which rules these are and where they come from."""
     policy = resolved.policy
-    head = (f"Rules of {policy.id} ({resolved.track}) in force on {resolved.as_of}, combined from:"
-            if lang == "en" else
-            f"{policy.id}（{resolved.track}）于{resolved.as_of}有效的规则，来自：")
+    head = message("show.banner", lang, policy=policy.id, track=resolved.track,
+                   date=str(resolved.as_of))
     lines = [display(head)]
     for snap in resolved.snapshots:
         number = f", {snap.meta.document_number}" if snap.meta.document_number else ""

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..i18n import message
 from ..model import Citation, Source
 from ..reportmodel import OutlineNode, Report, RulesInForce
 from .report_words import say
@@ -98,9 +99,9 @@ def _rules_view(rules: RulesInForce, n: int, ids: dict[str, str], report: Report
 
 
 def _instrument(title: str, number: str, effective: dt.date, status: str, lang: str) -> str:
-    if lang == "zh":
-        return f"{title}" + (f"（{number}）" if number else "") + f"，{effective}施行，{status}"
-    return f"{title}" + (f" ({number})" if number else "") + f", effective {effective}, {status}"
+    numbered = message("report.numbered", lang, title=title, number=number) if number else title
+    return message("report.instrument_line", lang, title=numbered, date=str(effective),
+                   status=status)
 
 
 def outline_views(nodes: Iterable[OutlineNode], numbering: _Numbering,

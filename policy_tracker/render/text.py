@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..i18n import message
+from ..i18n import message, plural
 from ..model import (
     Change,
     Diff,
@@ -146,9 +146,7 @@ def event_heading(event: Event, lang: str, track: str = "") -> str:
 def _count(events: int, lang: str) -> str:
     if not events:
         return word("no_events", lang)
-    if lang == "zh":
-        return f"共{events}{word('events', lang)}"
-    return f"{events} {word('event' if events == 1 else 'events', lang)}"
+    return plural("word.event_count", events, lang)
 
 
 def render_history(history: FieldHistory, options: RenderOptions) -> str:
