@@ -10,6 +10,7 @@ from typing import Any, Union
 from collections.abc import Mapping
 
 from .errors import PolicyTrackerError
+from .i18n import message
 
 JSONValue = Any
 """A value of the JSON data model (str, int, float, bool, None, dict, list)."""
@@ -161,14 +162,14 @@ class Source:
                 "publisher": self.publisher, "date": self.date}
 
 
-_ARTICLE_ZH = ((re.compile(r"Draft Art\. (\d+)$"), "草案第{0}条"),
-               (re.compile(r"Art\. (\d+)\((\d+)\)$"), "第{0}条第{1}项"),
-               (re.compile(r"Art\. (\d+)$"), "第{0}条"),
-               (re.compile(r"Art\. (\d+) and following$"), "第{0}条及以下"),
-               (re.compile(r"No\. (\d+)$"), "第{0}项"),
-               (re.compile(r"Measure (\d+)$"), "第{0}项措施"),
-               (re.compile(r"Item (\d+)$"), "第{0}项"),
-               (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "第{0}至{1}条"))
+_ARTICLES = ((re.compile(r"Draft Art\. (\d+)$"), "draft_article"),
+             (re.compile(r"Art\. (\d+)\((\d+)\)$"), "article_item"),
+             (re.compile(r"Art\. (\d+)$"), "article"),
+             (re.compile(r"Art\. (\d+) and following$"), "article_and_following"),
+             (re.compile(r"(?:No\.|Item) (\d+)$"), "item"),
+             (re.compile(r"Measure (\d+)$"), "measure"),
+             (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "articles"))
+"""Article references as the data writes them (in English), and their catalogue keys."""
 
 
 def article_in(article: str, lang: str) -> str:
@@ -176,11 +177,12 @@ def article_in(article: str, lang: str) -> str:
     (an article in another form follows a full-width comma)."""
     if lang != "zh":
         return article
-    for pattern, template in _ARTICLE_ZH:
+    for pattern, key in _ARTICLES:
         found = pattern.match(article.strip())
         if found:
-            return template.format(*found.groups())
-    return f"，{article}"
+            return message(f"citation.{key}", lang, n=found.group(1),
+                           m=found.group(found.lastindex or 1))
+    return message("citation.other_article", lang, article=article)
 
 
 
@@ -199,9 +201,9 @@ class Citation:
         name = self.title.get(lang) or self.source
         if lang == "zh":
             text = f"{name}{article_in(self.article, lang)}" if self.article else name
-            return text + ("（未经证实）" if self.unconfirmed else "")
-        text = f"{name}, {self.article}" if self.article else name
-        return text + (" (unconfirmed)" if self.unconfirmed else "")
+        else:
+            text = f"{name}, {self.article}" if self.article else name
+        return text + (message("citation.unconfirmed", lang) if self.unconfirmed else "")
 
     def ref(self) -> str:
         """`source-id, article`: the machine form (JSON values, fingerprints)."""

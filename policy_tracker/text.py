@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
-from .i18n import message
+from .i18n import catalogue, message
 
 Redline = tuple[tuple[str, str], ...]
 """Segments of a text edit: ("=", kept), ("-", deleted), ("+", inserted)."""
@@ -91,14 +91,7 @@ def mostly_changed(line: Redline) -> bool:
     return kept * 2 < total
 
 
-_UNIT_ZH = {"years": "年", "year": "年", "months": "个月", "month": "个月", "days": "天",
-            "working days": "个工作日", "percent": "%", "%": "%", "times": "倍",
-            "age": "岁", "years of age": "岁", "months per year": "个月/年",
-            "days per year": "天/年"}
 _UNIT_EN = {"percent": "%", "times": "×"}
-_CURRENCY_ZH = {"USD": "美元", "EUR": "欧元", "HKD": "港元", "GBP": "英镑", "JPY": "日元",
-                "MOP": "澳门元", "TWD": "新台币元"}
-
 
 def format_number(value: float | int) -> str:
     """1000000 → 1,000,000; 0.5 → 0.5."""
@@ -123,11 +116,10 @@ def chinese_number(value: float | int) -> str:
 def _amount(value: float | int, unit: str, lang: str) -> str:
     if lang != "zh":
         return f"{unit} {format_number(value)}"
-    if unit == "CNY":
-        return f"人民币{chinese_number(value)}元"
-    if unit in _CURRENCY_ZH:
-        return f"{chinese_number(value)}{_CURRENCY_ZH[unit]}"
-    return f"{chinese_number(value)} {unit}"
+    template = catalogue("zh").get(f"currency.{unit}")
+    if template is None:
+        return f"{chinese_number(value)} {unit}"
+    return template.format(amount=chinese_number(value))
 
 
 def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
@@ -135,7 +127,7 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return message("value.yes" if value else "value.no", lang)
     if isinstance(value, (int, float)):
         number = format_number(value)
         if not unit:
@@ -143,7 +135,7 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
         if re.fullmatch(r"[A-Z]{3}", unit):
             return _amount(value, unit, lang)
         if lang == "zh":
-            return f"{number.replace(',', '')}{_UNIT_ZH.get(unit, ' ' + unit)}"
+            return f"{number.replace(',', '')}{catalogue('zh').get(f'unit.{unit}', ' ' + unit)}"
         if unit in ("age", "years of age"):
             return f"{number} years of age"
         suffix = _UNIT_EN.get(unit, unit)
@@ -157,8 +149,11 @@ def format_value(value: Any, unit: str = "", lang: str = "en") -> str:
         if set(value) <= {"en", "zh"}:
             text = value.get(lang) or value.get("en") or value.get("zh") or ""
             return str(text)
+        # An item is shown by its title: a bilingual one always, a plain one when the rest
+        # of the item is only its identity (nothing else would be lost).
         title = value.get("title")
-        if isinstance(title, (dict, str)) and title:
+        if isinstance(title, dict) or isinstance(title, str) and title and \
+                set(value) <= {"title", "id", "name", "key"}:
             return format_value(title, "", lang)
         sep = "；" if lang == "zh" else "; "
         colon = "：" if lang == "zh" else ": "

@@ -132,7 +132,7 @@ def field_history(policy: Policy, path: str | Path, track: str = "national",
         seen_anywhere = seen_anywhere or found
         note = _annotation(resolved.tree, target)
         step = Step(snap.effective, snap.meta.id, snap.meta.title, value if found else None,
-                    found, note.citation, snap.meta.status.value)
+                    found, catalog.titled(note.citation), snap.meta.status.value)
         if every_step or not steps or (steps[-1].present, steps[-1].value) != (found, step.value):
             steps.append(step)
     if not seen_anywhere:

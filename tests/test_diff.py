@@ -52,6 +52,11 @@ def test_golden_case(case: str, golden: Callable[[Path, str], None]) -> None:
     for fmt, name in FORMATS.items():
         golden(folder / name, render("diff", fmt, diff, RenderOptions()))
     golden(folder / "diff.zh.txt", render("diff", "text", diff, RenderOptions(lang="zh")))
+    golden(folder / "diff.zh.md", render("diff", "markdown", diff, RenderOptions(lang="zh")))
+    for lang, name in (("en", "diff.html"), ("zh", "diff.zh.html")):
+        # The page's <main>: the changes as HTML (the head and style are the report's).
+        page = render("diff", "html", diff, RenderOptions(lang=lang))
+        golden(folder / name, page[page.index("<main>"):page.index("</main>") + 8] + "\n")
 
 
 def test_golden_cases_cover_every_rule_and_kind() -> None:

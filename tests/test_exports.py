@@ -139,10 +139,10 @@ Maximum age (eligibility.max_age)
 Policy: example-residence  Track: coastal
 
 Date        Value            Snapshot            Citation
-2010-01-01  60 years of age  2010-act            act-1, Art. 2
-2015-06-01  60 years of age  2015-amendment      act-1, Art. 2
-2016-04-01  65 years of age  2016-coastal-pilot  coastal-pilot, Item 3
-2020-03-01  65 years of age  2020-card           coastal-pilot, Item 3
+2010-01-01  60 years of age  2010-act            Example Residence Act, Art. 2
+2015-06-01  60 years of age  2015-amendment      Example Residence Act, Art. 2
+2016-04-01  65 years of age  2016-coastal-pilot  Coastal Talent Pilot Notice, Item 3
+2020-03-01  65 years of age  2020-card           Coastal Talent Pilot Notice, Item 3
 """
 
 

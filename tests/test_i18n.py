@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -33,3 +34,34 @@ def test_a_partial_language_falls_back_to_english_outside_its_features() -> None
     assert "common.not_legal_advice" not in catalogue("fr")
     assert message("common.not_legal_advice", "fr") == message("common.not_legal_advice", "en")
     assert message("openfisca.field.threshold", "fr") == "seuil"
+
+
+def test_plural_forms() -> None:
+    from policy_tracker.i18n import plural
+
+    assert plural("report.changes_count", 1, "en") == "1 change"
+    assert plural("report.changes_count", 3, "en") == "3 changes"
+    assert plural("report.changes_count", 3, "zh") == "3处变化"
+
+
+def test_every_key_the_code_names_is_in_the_catalogue() -> None:
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "policy_tracker"
+    named = set()
+    for path in package.rglob("*.py"):
+        text = path.read_text("utf-8")
+        named |= set(re.findall(r"""(?:message|plural)\(\s*["']([a-z_]+\.[\w.-]+)["']""", text))
+    english = catalogue("en")
+    missing = sorted(k for k in named
+                     if k not in english and f"{k}.one" not in english)
+    assert missing == []
+    assert len(named) > 40
+
+
+def test_chinese_uses_full_width_punctuation() -> None:
+    cjk = "\u3400-\u9fff"
+    for key, text in catalogue("zh").items():
+        assert not re.search(rf"[{cjk}][,;:!?]|[,;:!?][{cjk}]", text), key
+        assert not re.search(r"[()]", text), key  # （full-width） in Chinese

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdcheck import inline_text, links_of, markup_of, mentions, raw_html
+from mdcheck import inline_text, links_of, markup_of, mentions, raw_html, tokens
 from policy_tracker.render.escape import code_span, md
 
 CASES = [
@@ -16,7 +16,7 @@ CASES = [
     "snake_case_key and __default__ and __proto__",
     "*star* _under_ **bold** ~~gone~~ ~tilde~",
     "[link](https://example.org) ![image](x.png) [ref][1] [^note]",
-    "<b>bold</b> <!-- comment --> <script>x</script> <https://example.org>",
+    "<b>bold</b> <!-- comment --> <script>x</script> <https://example.org> <!-- policy-tracker-review -->",
     "`code` ``more`` a|b|c \\ backslash \\* escaped",
     "&amp; &copy; &#64; AT&T",
     "@team @octocat/team user@example.org #12 GH-3 #heading",
@@ -73,3 +73,43 @@ def test_any_text_reads_back_as_itself(text: str) -> None:
 def test_code_spans_hold_any_text(text: str) -> None:
     found = [t for t in __import__("mdcheck").tokens(code_span(text)) if t.type == "code_inline"]
     assert [t.content for t in found] == [text]
+
+
+def test_data_never_spells_the_review_marker() -> None:
+    assert "<!-- policy-tracker-review -->" not in md("<!-- policy-tracker-review -->")
+
+
+def _marked(markdown: str) -> tuple[list[str], list[str]]:
+    """The struck-through and the bold texts of a line, as a GFM parser reads them."""
+    struck: list[str] = []
+    bold: list[str] = []
+    current: list[str] | None = None
+    for token in tokens(markdown):
+        if token.type in ("s_open", "strong_open"):
+            current = struck if token.type == "s_open" else bold
+            current.append("")
+        elif token.type in ("s_close", "strong_close"):
+            current = None
+        elif token.type == "text" and current is not None:
+            current[-1] += token.content
+    return struck, bold
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("a three-letter nationality code, then a numeric code; standard", "a leading 9, then a "
+     "three-digit code (numeric), then a numeric code; nationality standard"),
+    ("申请人应在中国连续居留满五年，每年在中国居留不少于九个月。",
+     "申请人应在中国连续居留满三年，每年在中国居留不少于六个月。"),
+    ("Keep *this* and [that] and `code`.", "Keep _this_ and <that> and `more code`!"),
+])
+def test_redlines_read_back_as_deletions_and_insertions(old: str, new: str) -> None:
+    from policy_tracker.model import Change, ChangeKind, Direction, Severity, Text
+    from policy_tracker.render.markdown import redline_md
+    from policy_tracker.text import redline
+
+    segments = redline(old, new)
+    change = Change((), ChangeKind.MODIFIED, old, new, "text-edited", Direction.NEUTRAL,
+                    Severity.MINOR, Text(), Text(), "0" * 16, redline=segments)
+    struck, bold = _marked(redline_md(change))
+    assert struck == [t.strip() for op, t in segments if op == "-" and t.strip()]
+    assert bold == [t.strip() for op, t in segments if op == "+" and t.strip()]

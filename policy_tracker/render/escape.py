@@ -38,6 +38,8 @@ def md(text: str) -> str:
     text = _MD_ENTITY.sub(r"\\&", text)
     text = _MD_LINE_START.sub(_escape_line_start, text, count=1)
     text = _MD_MENTION.sub("\\1\u2060", text)
+    # A comment opener in data must not spell a review comment's marker (`<!-- … -->`).
+    text = text.replace("<!--", "<!\u2060--")
     text = re.sub(r"(?<=\w)@", "\u2060@", text)  # an e-mail address's local part
     return re.sub(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?<![:/\w])/(?=/\w)", "\\g<0>\u2060",
                   text)
@@ -49,8 +51,9 @@ def _escape_line_start(found: re.Match[str]) -> str:
 
 
 def code_span(text: str) -> str:
-    """Text as a Markdown code span, fenced by more backticks than it contains."""
-    text = display(text)
+    """Text as a Markdown code span, fenced by more backticks than it contains (and never
+    spelling a review comment's marker)."""
+    text = display(text).replace("<!--", "<!\u2060--")
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     if longest >= 2:  # a fence of three backticks or more would open a code block at a line start
         return md(text)

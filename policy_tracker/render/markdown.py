@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 import re
+import unicodedata
 
 from ..legal import status_words
 from ..i18n import message
@@ -34,24 +35,38 @@ def redline_md(change: Change, lang: str = "en") -> str:
 
 def segments_md(segments: tuple[tuple[str, str], ...]) -> str:
     """A redline as Markdown: ~~deleted~~ **inserted**, the spaces between words kept outside
-    the markers so that neither words nor markers run together."""
+    the markers so that neither words nor markers run together. A marker next to a letter on
+    one side and punctuation on the other would not open or close (CommonMark's flanking
+    rule), so a space separates them there."""
     out: list[str] = []
     previous = "="
-    for op, text in segments:
-        if op != "=" and not text.strip():
+    for i, (op, text) in enumerate(segments):
+        if op == "=" or not text.strip():
             out.append(md(text))
+            previous = op if text.strip() else previous
             continue
-        if op == "=":
-            out.append(md(text))
-        else:
-            lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()):]
-            mark = "~~" if op == "-" else "**"
-            if op == "+" and previous == "-" and not lead and not _CJK.search(text[:1]):
-                lead = " "
-            out.append(f"{lead}{mark}{md(text.strip())}{mark}{trail}")
+        core = text.strip()
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        mark = "~~" if op == "-" else "**"
+        before = out[-1][-1:] if out and out[-1] else " "
+        after = next((t[:1] for _, t in segments[i + 1:] if t), " ")
+        if not lead and (op == "+" and previous == "-" and not _CJK.search(core[:1]) or
+                         _word_char(before) and _punctuation(core[0])):
+            lead = " "
+        if not trail and _punctuation(core[-1]) and _word_char(after):
+            trail = " "
+        out.append(f"{lead}{mark}{md(core)}{mark}{trail}")
         previous = op
     return "".join(out).strip()
+
+
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def _word_char(ch: str) -> bool:
+    return bool(ch) and not ch.isspace() and not _punctuation(ch)
 
 
 _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
@@ -123,7 +138,7 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
     """A heading, the summary, the substantive changes by area, then the editorial ones."""
     lang = options.lang
     title = options.title or word("changes_title", lang)
-    lines = [f"## {md(title)}", "", f"{code_span(diff.old)} → {code_span(diff.new)}", "",
+    lines = [f"## {md(title)}", "", f"{_name(diff.old)} → {_name(diff.new)}", "",
              md(summary(diff.changes, lang, len(diff.accepted))), ""]
     periods = periods_lines(diff.periods(), lang)
     if periods:
@@ -141,6 +156,11 @@ def render_diff(diff: Diff, options: RenderOptions) -> str:
             lines += [change_item(c, options) for c in changes]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _name(text: str) -> str:
+    # An operand's name opens the line: as one-backtick code, so it can never be a fence.
+    return code_span(text.replace("`", "'"))
 
 
 def render_timeline(timeline: Timeline, options: RenderOptions) -> str:

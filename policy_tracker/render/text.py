@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import PolicyTrackerError
-from ..i18n import message
+from ..i18n import message, plural
 from ..model import (
     Change,
     Diff,
@@ -157,9 +157,7 @@ def invalid_note(invalid: int, lang: str) -> str:
 def _count(events: int, lang: str) -> str:
     if not events:
         return word("no_events", lang)
-    if lang == "zh":
-        return f"共{events}{word('events', lang)}"
-    return f"{events} {word('event' if events == 1 else 'events', lang)}"
+    return plural("word.event_count", events, lang)
 
 
 def render_history(history: FieldHistory, options: RenderOptions) -> str:
