@@ -267,7 +267,7 @@ def _check_target(target: str) -> list[LoadError]:
                 if os.path.relpath(os.path.abspath(p.where), head) in (rel, POLICY_FILE)]
     try:
         doc = load_document(target)
-        if isinstance(doc.data, dict) and {"profile", "profiles", "conditions"} & set(doc.data):
+        if isinstance(doc.data, dict) and any(k in doc.data for k in _EXTRA_KEYS):
             return _check_extra(doc)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
@@ -276,6 +276,9 @@ def _check_target(target: str) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+_EXTRA_KEYS = ("profile", "profiles", "conditions")
 
 
 def _check_extras(folder: str, policy: Policy | None) -> list[LoadError]:
