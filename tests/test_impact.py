@@ -80,7 +80,7 @@ def test_eligibility_on_a_draft_is_marked_proposed(run_cli: Callable[..., Any]) 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("eligibility", "--profile", EXAMPLES, "--as-of", "2020-01-01"),
-     "error: {file}: the file has 21 profiles; choose one with --id"),
+     "error: {file}: the file has 24 profiles; choose one with --id"),
     (("eligibility", "--profile", EXAMPLES, "--id", "nobody"),
      "error: {file}: no profile 'nobody'"),
     (("impact", "--profiles", EXAMPLES, "--from", "2019-01-01"),
