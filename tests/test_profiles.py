@@ -35,3 +35,16 @@ def test_expected_verdict(profile: Profile, expected: Expectation) -> None:
     assert got == expected.verdict, (expected.source, route.reasons if route else None)
     if route is not None:
         assert route.proposed == expected.include_drafts
+
+
+def constraints_table() -> str:
+    """The docs table of which profile fact each rule value constrains, from the data."""
+    rows = ["| route | rule value | test | profile fact |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{route}` | `{rule}` | `{op}` | `{fact}` |"
+             for route, rule, op, fact in api.conditions_of(POLICY).constraints()]
+    return "\n".join(rows) + "\n"
+
+
+def test_docs_list_which_fact_each_rule_value_constrains() -> None:
+    docs = (ROOT / "docs" / "profiles.md").read_text("utf-8")
+    assert constraints_table() in docs, "regenerate the table of docs/profiles.md from the data"
