@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from collections.abc import Iterable, Mapping
 
 from .catalog import Catalog
@@ -18,14 +19,14 @@ from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, check_policy, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
 from .timeline import build_timeline, compare_tracks, field_history
-from .conditions import Conditions
-from .digest import build_digest
-from .impactmodel import Eligibility, Impact
-from .profiles import Profile, load_profiles
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "build_digest", "build_timeline", "compare_tracks", "field_history",
-           "filter_diff", "load_profiles"]
+__all__ = ["Filters", "build_timeline", "compare_tracks", "field_history", "filter_diff"]
+
+if TYPE_CHECKING:
+    from .conditions import Conditions
+    from .impactmodel import Digest, Eligibility, Impact
+    from .profiles import Profile
 
 DEFAULT_POLICY = "cn-permanent-residence"
 
@@ -324,6 +325,21 @@ def _check_extra(doc: Document) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+def load_profiles(path: str) -> tuple[Profile, ...]:
+    """Every applicant profile of a profile file, schema-checked."""
+    from .profiles import load_profiles as read
+
+    return read(path)
+
+
+def build_digest(policy: Policy, since: dt.date,
+                 tracks: Iterable[str] | None = None) -> Digest:
+    """The instruments whose legal or recorded date falls after `since` (drafts marked)."""
+    from .digest import build_digest as build
+
+    return build(policy, since, tracks)
 
 
 def conditions_of(policy: Policy) -> Conditions:
