@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from collections.abc import Iterable, Mapping
 
 from . import operands
@@ -36,13 +37,9 @@ from .fieldcheck import check_fields
 from .store import (POLICY_FILE, Checked, check_policy, list_policy_ids, policies_root,
                     sort_problems)
 from .store import load_policy as load_policy_folder
-from .conditions import Conditions
-from .digest import build_digest
 from .effects import register_of
-from .impactmodel import Eligibility, Impact
 from .legal import EffectsRegister, proposed
 from .model import FieldHistory, Timeline
-from .profiles import Profile, load_profiles
 from .timeline import select_tracks
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
@@ -50,6 +47,11 @@ __all__ = ["Filters", "Side", "build_digest", "build_effects", "build_timeline",
            "compare_tracks", "default_policy", "field_history", "filter_diff", "load_policy",
            "load_profiles", "open_operand", "parse_date", "resolve", "side_for_driver",
            "side_of_document", "side_of_file", "version_of", "version_of_resolved"]
+
+if TYPE_CHECKING:
+    from .conditions import Conditions
+    from .impactmodel import Digest, Eligibility, Impact
+    from .profiles import Profile
 
 DEFAULT_POLICY = operands.DEFAULT_POLICY
 
@@ -255,7 +257,7 @@ def _check_lone_file(target: str) -> list[LoadError]:
         doc = openfisca_sides.open_file(target)  # loaded once, as parameters if it has their shape
         if not isinstance(doc, Document):
             return []
-        if isinstance(doc.data, dict) and {"profile", "profiles", "conditions"} & set(doc.data):
+        if isinstance(doc.data, dict) and any(k in doc.data for k in _EXTRA_KEYS):
             return _check_extra(doc)
         if isinstance(doc.data, dict) and "snapshot" in doc.data:
             parse_snapshot(doc)
@@ -273,6 +275,9 @@ def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> Effect
     """The effects register of `policy`: what each law did to which rule, and when."""
     chosen = select_tracks(policy, tracks)
     return register_of(policy, build_timeline(policy, chosen), chosen)
+
+
+_EXTRA_KEYS = ("profile", "profiles", "conditions")
 
 
 def _check_extras(folder: str, policy: Policy | None) -> list[LoadError]:
@@ -318,6 +323,21 @@ def _check_extra(doc: Document) -> list[LoadError]:
     except LoadError as exc:
         return [exc]
     return []
+
+
+def load_profiles(path: str) -> tuple[Profile, ...]:
+    """Every applicant profile of a profile file, schema-checked."""
+    from .profiles import load_profiles as read
+
+    return read(path)
+
+
+def build_digest(policy: Policy, since: dt.date,
+                 tracks: Iterable[str] | None = None) -> Digest:
+    """The instruments whose legal or recorded date falls after `since` (drafts marked)."""
+    from .digest import build_digest as build
+
+    return build(policy, since, tracks)
 
 
 def conditions_of(policy: Policy) -> Conditions:

@@ -88,12 +88,35 @@ class Conditions:
         """The conditions of `route`, or None when none are recorded."""
         return next((r for r in self.routes if r.route == route), None)
 
+    def constraints(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(route, rule path, op, fact): which profile fact each rule value constrains."""
+        return tuple(sorted((r.route, *c) for r in self.routes for c in constraints_of(r.test)))
+
     def facts(self) -> tuple[str, ...]:
         """Every profile fact some condition reads, sorted."""
         found: set[str] = set()
         for expr in self.general + tuple(r.test for r in self.routes):
             found.update(facts_of(expr))
         return tuple(sorted(found))
+
+
+def constraints_of(expr: Expr, item_list: str = "") -> set[tuple[str, str, str]]:
+    """(rule path, op, fact) for each comparison of a fact with a rule value."""
+    if isinstance(expr, Compare):
+        sides = {o.kind: str(o.ref) for o in (expr.left, expr.right)}
+        if "fact" not in sides:
+            return set()
+        if "rule" in sides:
+            return {(sides["rule"], expr.op, sides["fact"])}
+        if "item" in sides and item_list:
+            return {(f"{item_list}[*].{sides['item']}", expr.op, sides["fact"])}
+        return set()
+    if isinstance(expr, AnyItem):
+        return constraints_of(expr.test, expr.rule)
+    out: set[tuple[str, str, str]] = set()
+    for part in expr.parts:
+        out |= constraints_of(part, item_list)
+    return out
 
 
 def facts_of(expr: Expr) -> set[str]:

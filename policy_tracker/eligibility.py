@@ -84,8 +84,12 @@ def _evaluate_route(conditions: Conditions, route_id: str, ctx: Context) -> Resu
     if spec is None:
         return Result(U, (Reason(U, "no_conditions"),))
     root = Context(ctx.resolved, ctx.catalog, ctx.profile, (), ctx.include_drafts)
+    own = evaluate_expr(spec.test, ctx)
+    if own is None or (own.verdict is T and not own.reasons):
+        # Every part was tied to a rule these rules lack: nothing was checked.
+        return Result(U, (Reason(U, "no_conditions"),))
     parts = [evaluate_expr(expr, root) for expr in conditions.general]
-    parts.append(evaluate_expr(spec.test, ctx))
+    parts.append(own)
     parts.extend(_unchecked(spec.test, ctx))
     return _all(parts)
 

@@ -80,7 +80,7 @@ def test_eligibility_on_a_draft_is_marked_proposed(run_cli: Callable[..., Any]) 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("eligibility", "--profile", EXAMPLES, "--as-of", "2020-01-01"),
-     "error: {file}: the file has 21 profiles; choose one with --id"),
+     "error: {file}: the file has 24 profiles; choose one with --id"),
     (("eligibility", "--profile", EXAMPLES, "--id", "nobody"),
      "error: {file}: no profile 'nobody'"),
     (("impact", "--profiles", EXAMPLES, "--from", "2019-01-01"),
@@ -252,3 +252,15 @@ def test_a_policy_without_conditions_says_so(sample_dir: str,
     assert result.exit_code == 2
     assert result.stderr == ("error: example-residence: this policy records no route "
                              "conditions (conditions.yaml)\n")
+
+
+def test_control_characters_in_a_profile_are_shown_not_sent(tmp_path: Path,
+                                                            run_cli: Callable[..., Any]) -> None:
+    hostile = tmp_path / "p.yaml"
+    hostile.write_text('profile:\n  id: x\n  title: {en: "Eve\\x1b[31m <b>*x*</b>"}\n'
+                       "  facts: {age: 17}\n", "utf-8")
+    text = run_cli("eligibility", "--profile", str(hostile), "--as-of", "2020-01-01").stdout
+    assert "\x1b" not in text and "Eve\\x1b[31m <b>*x*</b>" in text
+    markdown = run_cli("eligibility", "--profile", str(hostile), "--as-of", "2020-01-01",
+                       "--format", "markdown").stdout
+    assert "<b>" not in markdown and "&lt;b&gt;" in markdown

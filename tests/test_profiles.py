@@ -19,16 +19,14 @@ CASES = [(p, e) for p in PROFILES for e in p.expected]
 def test_there_are_enough_examples_covering_every_national_route() -> None:
     assert len(PROFILES) >= 12
     routes = {e.route for _, e in CASES}
-    national = {"investment", "employment", "dependants-of-principal", "spouse",
-                "minor-children", "elderly-dependants", "recommended-talent", "salary-and-tax",
-                "foreign-chinese-doctorate"}
-    assert national <= routes
+    conditions = api.conditions_of(POLICY)
+    assert {r.route for r in conditions.routes} <= routes
     verdicts = {e.verdict for _, e in CASES}
     assert verdicts == {"meets", "does_not_meet", "cannot_tell", "absent"}
 
 
 @pytest.mark.parametrize(("profile", "expected"), CASES,
-                         ids=[f"{p.id}-{e.route}-{e.as_of}" for p, e in CASES])
+                         ids=[f"{p.id}-{e.track or 'own'}-{e.route}-{e.as_of}" for p, e in CASES])
 def test_expected_verdict(profile: Profile, expected: Expectation) -> None:
     result = api.check_eligibility(POLICY, profile, expected.as_of, expected.track,
                                    expected.include_drafts)
@@ -37,3 +35,16 @@ def test_expected_verdict(profile: Profile, expected: Expectation) -> None:
     assert got == expected.verdict, (expected.source, route.reasons if route else None)
     if route is not None:
         assert route.proposed == expected.include_drafts
+
+
+def constraints_table() -> str:
+    """The docs table of which profile fact each rule value constrains, from the data."""
+    rows = ["| route | rule value | test | profile fact |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{route}` | `{rule}` | `{op}` | `{fact}` |"
+             for route, rule, op, fact in api.conditions_of(POLICY).constraints()]
+    return "\n".join(rows) + "\n"
+
+
+def test_docs_list_which_fact_each_rule_value_constrains() -> None:
+    docs = (ROOT / "docs" / "profiles.md").read_text("utf-8")
+    assert constraints_table() in docs, "regenerate the table of docs/profiles.md from the data"

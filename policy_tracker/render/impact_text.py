@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..i18n import message
 from ..impactmodel import Eligibility, Impact
 from ..model import RenderOptions
+from .escape import display
 from .impactwords import (change_text, dates_line, eligibility_title, footer, impact_title,
                           rules_line,
                           reason_text, verdict_word)
@@ -25,7 +26,7 @@ def render_eligibility(result: Eligibility, options: RenderOptions) -> str:
         lines.extend(f"  {reason_text(r, lang)}" for r in route.reasons)
     lines.append("")
     lines.extend(footer(result.last_verified, lang))
-    return "\n".join(lines) + "\n"
+    return "\n".join(display(line) for line in lines) + "\n"
 
 
 def render_impact(impact: Impact, options: RenderOptions) -> str:
@@ -41,7 +42,7 @@ def render_impact(impact: Impact, options: RenderOptions) -> str:
         lines.extend(f"  {reason_text(r, lang)}" for r in change.reasons)
     lines.append("")
     lines.extend(footer(impact.last_verified, lang))
-    return "\n".join(lines) + "\n"
+    return "\n".join(display(line) for line in lines) + "\n"
 
 
 
