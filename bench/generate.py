@@ -621,6 +621,76 @@ def folder_commits(folder: str, files: int, commits: int, seed: int | str = 1,
         yield Commit(f"Edit {len(changed)} snapshot(s) ({number})", tuple(changed))
 
 
+# --- a many-file tree, like a real parameter repository ---------------------------------------
+
+TREE_PATH = "parameters"
+
+
+def _parameter(name: str, values: list[tuple[str, float | int]], seed: str) -> bytes:
+    """One OpenFisca-like parameter file: a description, dated values, metadata."""
+    rng = random.Random(seed)
+    lines = [f"description: {name.replace('_', ' ').capitalize()} ({_words(rng, 2, 6)})",
+             "values:"]
+    for day, value in values:
+        lines += [f"  {day}:", f"    value: {value}"]
+    lines += ["metadata:", f"  unit: {rng.choice(('currency', '/1', 'year', 'month'))}",
+              f"  reference: https://example.invalid/{name}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _value(rng: random.Random) -> float | int:
+    return rng.choice((rng.randint(0, 5000), round(rng.random(), 4)))
+
+
+def _invalid(rng: random.Random, good: bytes) -> bytes:
+    """A revision a real history has: broken YAML, or a key written twice."""
+    if rng.random() < 0.5:
+        return good + b"broken: [unclosed\n"
+    return good + b"metadata:\n  unit: again\n"
+
+
+def tree_commits(files: int, commits: int, seed: int | str = 1) -> Iterator[Commit]:
+    """`files` parameter files in a tree of folders (with a `policy.yaml` catalogue here and
+    there), then commits that each touch 1-30 of them: edits, added dates, about 1% renames
+    and 1% invalid revisions (fixed by the file's next edit)."""
+    rng = random.Random(f"tree:{seed}")
+    areas = [f"{TREE_PATH}/{_words(rng, 1, 1)}_{a}" for a in range(12)]
+    folders = [f"{rng.choice(areas)}/{_words(rng, 1, 1)}_{f}/{_words(rng, 1, 1)}"
+               for f in range(max(1, files // 12))]
+    paths = sorted({f"{rng.choice(folders)}/{_words(rng, 1, 2).replace(' ', '_')}_{n}.yaml"
+                    for n in range(files)})
+    history = {p: [(f"{rng.randint(1990, 2015)}-01-01", _value(rng))] for p in paths}
+    content = {p: _parameter(p.rsplit("/", 1)[1][:-5], history[p], f"{seed}:{p}")
+               for p in paths}
+    heads = sorted({f"{f.rsplit('/', 2)[0]}/policy.yaml" for f in folders[::7]})
+    yield Commit("Add every parameter", tuple((h, policy_yaml()) for h in heads)
+                 + tuple(content.items()))
+    year = 2016
+    for number in range(2, commits + 1):
+        changed: list[tuple[str, bytes | None]] = []
+        if number % 40 == 0:
+            year += 1
+        for path in rng.sample(paths, min(len(paths), rng.randint(1, 30))):
+            if rng.random() < 0.01:  # a rename (git mv and a small edit)
+                new = path.replace(".yaml", f"_r{number}.yaml")
+                paths[paths.index(path)] = new
+                history[new], content[new] = history.pop(path), content.pop(path)
+                content[new] = content[new].replace(b"description: ", b"description: New ", 1)
+                changed += [(path, None), (new, content[new])]
+                continue
+            day = f"{year}-{rng.randint(1, 12):02d}-01"
+            if rng.random() < 0.6 and day > history[path][-1][0]:  # a new value from a date
+                history[path].append((day, _value(rng)))
+            else:  # a correction of one value
+                i = rng.randrange(len(history[path]))
+                history[path][i] = (history[path][i][0], _value(rng))
+            content[path] = _parameter(path.rsplit("/", 1)[1][:-5], history[path],
+                                       f"{seed}:{path}")
+            data = _invalid(rng, content[path]) if rng.random() < 0.01 else content[path]
+            changed.append((path, data))
+        yield Commit(f"Update {len(changed)} parameter(s) ({number})", tuple(changed))
+
+
 # --- command line ---------------------------------------------------------------------------
 
 def _size(text: str) -> int:
@@ -632,7 +702,8 @@ def _size(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Write a snapshot, a series, a repository or a folder repository."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("kind", choices=("snapshot", "series", "repo", "folder-repo", "policy"))
+    parser.add_argument("kind", choices=("snapshot", "series", "repo", "folder-repo", "policy",
+                                         "tree-repo"))
     parser.add_argument("--size", type=_size, default=SIZES["200k"],
                         help="bytes, or one of: " + ", ".join(SIZES))
     parser.add_argument("--seed", default="1")
@@ -653,6 +724,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, data in series(args.size, args.revisions, args.seed):
             with open(os.path.join(args.output, name), "wb") as handle:
                 handle.write(data)
+    elif args.kind == "tree-repo":
+        build_repo(args.output, tree_commits(args.files, args.commits, args.seed))
     elif args.kind == "repo":
         build_repo(args.output, series_commits(SERIES_PATH, args.size, args.revisions,
                                                args.seed, also_first=((POLICY_PATH,

@@ -365,6 +365,58 @@ def scale_rows(files: dict[str, Any], seed: str) -> list[Row]:
     return [row, timing]
 
 
+def tree_repo(seed: str, files: int = 4000, commits: int = 5000) -> str:
+    """A many-file tree like a real parameter repository (generate.tree_commits)."""
+    def build(repo: str) -> object:
+        return generate.build_repo(repo, generate.tree_commits(files, commits, seed))
+    return prepare_repo(f"tree-f{files}-c{commits}", seed, build)
+
+
+def history_rows(repo: str, path: str, rev: str | None, label: str, runs: int = 1
+                 ) -> list[Row]:
+    """10. A whole history of many files against its floor (bench/history.py), one row per
+    target: CPU, peak memory, warm vs cold cache, cold vs --no-cache, cache vs YAML size."""
+    log(f"8: {label} ...")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(BENCH)]))
+    done = subprocess.run([sys.executable, "-c", "import json, sys, history; print(json.dumps("
+                           "history.measure(sys.argv[1], sys.argv[2], sys.argv[3] or None, "
+                           "int(sys.argv[4]))))", repo, path, rev or "", str(runs)],
+                          capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return [Row("10-history", label, "s", "", ok=False, notes=tail)]
+    import history
+
+    result = json.loads(done.stdout)
+    first, facts = result["samples"][0], result["facts"]
+    ok = history.verdicts(result)
+    ratios = result["ratios"]
+    about = (f"{facts['revisions']} file revisions ({facts['failed']} not parsed by the floor), "
+             f"{facts['yaml_bytes'] / 1e6:.0f} MB of YAML, JSON output "
+             f"{first['no_cache']['output_mb']:.0f} MB")
+    rows = [
+        Row("10-cpu", f"{label}: timeline, no cache (CPU)", "s", "<= 1.5x",
+            first["no_cache"]["cpu"], first["floor"]["cpu"], ratios["cpu_vs_floor"],
+            ok["cpu_vs_floor"], first["no_cache"]["rss_mb"], runs, about),
+        Row("10-memory", f"{label}: peak memory", "MiB", "<= 2x",
+            first["no_cache"]["rss_mb"], first["floor"]["rss_mb"], ratios["memory_vs_floor"],
+            ok["memory_vs_floor"], runs=runs),
+        Row("10-warm", f"{label}: warm cache vs cold (CPU)", "s", ">= 10x faster",
+            first["warm"]["cpu"], first["cold"]["cpu"], ratios["warm_speedup"],
+            ok["warm_speedup"], runs=runs),
+        Row("10-cold", f"{label}: cold cache vs --no-cache (CPU)", "s", "<= 1.2x",
+            first["cold"]["cpu"], first["no_cache"]["cpu"], ratios["cold_vs_no_cache"],
+            ok["cold_vs_no_cache"], runs=runs),
+        Row("10-size", f"{label}: cache size vs YAML read", "MB", "<= 0.5x",
+            first["cache_bytes"] / 1e6, facts["yaml_bytes"] / 1e6, ratios["cache_vs_yaml"],
+            ok["cache_vs_yaml"], runs=runs),
+    ]
+    for row in rows:
+        log(f"  {row.scenario}: {row.ratio:.2f}x (target {row.target}) "
+            f"{'ok' if row.ok else 'MISSED'}")
+    return rows
+
+
 # --- output ---------------------------------------------------------------------------------
 
 def _num(value: float | None) -> str:
@@ -429,7 +481,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only scenarios whose id starts with PREFIX (repeatable)")
     parser.add_argument("--runs", type=int, help="runs per scenario instead of the plan's")
     parser.add_argument("--seed", default="1", help="corpus seed (default 1)")
+    parser.add_argument("--repo", metavar="PATH",
+                        help="run only scenario 10 on this repository (with --path)")
+    parser.add_argument("--path", metavar="SUBDIR", default=".",
+                        help="with --repo: the folder (or file) whose history is read")
+    parser.add_argument("--rev", metavar="RANGE", help="with --repo: the commits (A..B)")
     args = parser.parse_args(argv)
+    if args.repo:
+        facts = measure.machine()
+        label = f"{os.path.basename(os.path.abspath(args.repo))}:{args.path}" + \
+            (f" ({args.rev})" if args.rev else "")
+        rows = history_rows(os.path.abspath(args.repo), args.path, args.rev, label,
+                            args.runs or 1)
+        print(table(rows))
+        write_results(rows, facts, plan_for(True, args.runs))
+        return 0 if all(r.ok is not False for r in rows) else 1
     plan = plan_for(args.quick, args.runs)
     facts = measure.machine()
     log(f"policy-tracker benchmarks on {facts['nproc']} cores ({facts['cpu']}), "
@@ -443,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         ("9", lambda: command_rows(plan))]
     if args.scale:
         steps.append(("7", lambda: scale_rows(files, args.seed)))
+        steps.append(("10", lambda: history_rows(tree_repo(args.seed), generate.TREE_PATH, None,
+                                                "tree of 4,000 files, 5,000 commits")))
     rows: list[Row] = []
     for prefix, step in steps:
         if not wanted or any(w.startswith(prefix) or prefix.startswith(w[:1]) for w in wanted):

@@ -4,7 +4,7 @@ Two SQLite databases in the cache directory (created 0700): `documents.sqlite3` 
 each blob: its data and the flat marks of `SourceMap.flatten`) and `comparisons.sqlite3` (the
 changes between two blobs under one catalogue, and each snapshot's summary). Every entry is
 self-checking: its row names the inputs it was made from (the blob ids and every other part of
-the key) and the format version of the code that made it, and carries a SHA-256 digest of
+the key) and the format version of the code that made it, and carries a BLAKE2b digest of
 kind, key, inputs, version and payload; the payload is zlib-compressed JSON, read with a size
 cap and decompressed with a cap. An entry that fails any check is ignored, counted (`stats`,
 shown by `--debug`) and rewritten; a database that is not a regular file or not a database
@@ -79,7 +79,7 @@ def _loader_key() -> str:
 
 def _digest(kind: str, key: str, inputs: str, version: str, payload: bytes) -> bytes:
     head = "\x1f".join((kind, key, inputs, version)).encode("utf-8", "surrogateescape")
-    return hashlib.sha256(head + b"\x1e" + payload).digest()
+    return hashlib.blake2b(head + b"\x1e" + payload, digest_size=32).digest()
 
 
 _WAIT = 0.5
@@ -90,9 +90,10 @@ speed-up, and a run must never wait on another one."""
 class Store:
     """One SQLite file of self-checking entries; opened on first use, never raising."""
 
-    def __init__(self, directory: str, name: str, version: str, enabled: bool = True) -> None:
+    def __init__(self, directory: str, name: str, version: str, enabled: bool = True,
+                 level: int = 6) -> None:
         self.directory, self.path = directory, os.path.join(directory, name)
-        self.version, self.enabled = version, enabled
+        self.version, self.enabled, self.level = version, enabled, level
         self._db: sqlite3.Connection | None = None
         self._pending = 0
 
@@ -175,7 +176,7 @@ class Store:
         db = self._open()
         if db is None:
             return
-        payload = zlib.compress(data, 6)
+        payload = zlib.compress(data, self.level)
         if len(payload) > MAX_ENTRY or len(data) > MAX_ENTRY:
             return
         try:
@@ -230,8 +231,10 @@ class DocumentCache:
 
     def __init__(self, directory: str, enabled: bool = True) -> None:
         self.directory, self.enabled = directory, enabled
+        # Stored, not deflated (level 0): a hit must stay far cheaper than a parse, and
+        # documents are cached only for `diff REF:path` and `review`, never for a history.
         self.store = Store(directory, "documents.sqlite3",
-                           f"f{FORMAT_VERSION}-{_loader_key()}", enabled)
+                           f"f{FORMAT_VERSION}-{_loader_key()}", enabled, level=0)
 
     @classmethod
     def default(cls, enabled: bool = True) -> DocumentCache:

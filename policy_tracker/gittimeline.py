@@ -114,7 +114,7 @@ class _Steps:
     def _parent_side(self, commit: str, path: str, blob: str, catalog: Catalog) -> _Side:
         """A parent's version not read yet: read only if a comparison needs it."""
         name = f"{commit[:12]}:{path}"
-        return _Side(name, None, catalog, False, _Loader(self.repo_dir, commit, path, name))
+        return _Side(name, None, catalog, None, _Loader(self.repo_dir, commit, path, name))
 
     @staticmethod
     def _key(previous: tuple[_Side, str], current: tuple[str, str],
@@ -203,7 +203,8 @@ class _Side:
     comparison read from the cache does not)."""
 
     def __init__(self, name: str, document: Document | None, catalog: Catalog,
-                 snapshot: bool, loader: Callable[[], Document] | None = None) -> None:
+                 snapshot: bool | None, loader: Callable[[], Document] | None = None) -> None:
+        # snapshot None: not known until the document is read (a parent's version).
         self.name, self.document, self.catalog, self.snapshot = name, document, catalog, snapshot
         self.loader = loader
         self._version: Version | None = None
@@ -211,6 +212,8 @@ class _Side:
     def version(self) -> Version:
         if self._version is None:
             doc = self.document or (self.loader() if self.loader else None)
+            if self.snapshot is None and doc is not None:
+                self.snapshot = _is_snapshot(doc)
             if doc is None:
                 self._version = Version(self.name, RuleTree({}, {}))
             elif self.snapshot:
@@ -232,14 +235,18 @@ class _Loader:
         return Document(self.name, doc.data, doc.source_map)
 
 
+def _is_snapshot(doc: Document) -> bool:
+    data = doc.data
+    return isinstance(data, dict) and "snapshot" in data and "rules" in data and \
+        not check_schema(doc, "snapshot")
+
+
 def _side(revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | None]:
     doc = revision.document
     assert doc is not None
     name = f"{revision.commit[:12]}:{revision.path}"
     doc = Document(name, doc.data, doc.source_map)
-    data = doc.data
-    if isinstance(data, dict) and "snapshot" in data and "rules" in data and \
-            not check_schema(doc, "snapshot"):
+    if _is_snapshot(doc):
         return _Side(name, doc, catalog, True), build_meta(doc, ())
     return _Side(name, doc, catalog, False), None
 
