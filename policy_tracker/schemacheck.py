@@ -207,6 +207,15 @@ def _unique(value: Any, rule: Any, schema: Mapping[str, Any], root: Mapping[str,
     return not any(_equal(a, b) for i, a in enumerate(value) for b in value[i + 1:])
 
 
+def _if(value: Any, rule: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> bool:
+    branch = "then" if _valid(value, rule, root) else "else"
+    return _valid(value, schema.get(branch, True), root)
+
+
+def _branch(value: Any, rule: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> bool:
+    return True  # `then` and `else` are applied by their `if`
+
+
 _KEYWORDS = {
     "type": _type, "properties": _properties, "additionalProperties": _additional,
     "required": _required, "items": _items, "prefixItems": _prefix_items,
@@ -215,5 +224,5 @@ _KEYWORDS = {
     "minLength": _min_length, "enum": _enum, "const": _const, "pattern": _pattern,
     "minimum": _minimum, "maximum": _maximum, "oneOf": _one_of, "anyOf": _any_of,
     "allOf": _all_of, "not": _not, "$ref": _ref, "propertyNames": _property_names,
-    "uniqueItems": _unique,
+    "uniqueItems": _unique, "if": _if, "then": _branch, "else": _branch,
 }
