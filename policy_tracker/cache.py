@@ -274,6 +274,10 @@ class DocumentCache:
             return
         self.store.put("document", blob, blob, text.encode("ascii"))
 
+    def commit(self) -> None:
+        """Make what was put durable, keeping the database open."""
+        self.store.commit()
+
     def close(self) -> None:
         """Write what is pending and close the database."""
         self.store.close()

@@ -47,7 +47,7 @@ def evaluate(policy: Policy, conditions: Conditions, profile: Profile, as_of: dt
     """Every route of `track` (default: the profile's region, else national) on `as_of`."""
     track = track or _default_track(policy, profile)
     resolved = resolved or rules_as_of(policy, as_of, track, include_drafts)
-    catalog = Catalog(policy.fields)
+    catalog = Catalog.of(policy)
     proposed = any(not s.meta.status.is_law for s in resolved.snapshots)
     found, routes = lookup(resolved.tree.values, ROUTES)
     verdicts = []
@@ -281,7 +281,8 @@ def _ref(ctx: Context, path: Path, value: JSONValue, item: bool = False) -> Rule
                       for i in range(2, len(path) + 1))
     snap = _instrument(ctx, path, value)
     return RuleRef(format_path(path), label, value, spec.unit if spec else "",
-                   note.citation if note else None, snap[0], snap[1], unconfirmed)
+                   ctx.catalog.titled(note.citation) if note else None, snap[0], snap[1],
+                   unconfirmed)
 
 
 def _instrument(ctx: Context, path: Path, value: JSONValue) -> tuple[str, Text]:

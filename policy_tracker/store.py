@@ -8,7 +8,7 @@ import stat
 from dataclasses import dataclass
 from importlib import resources
 
-from .cache import DocumentCache
+from .cache import DocumentCache, default_cache_dir
 from .catalog import Catalog
 from .errors import LoadError, NotFoundError, ValidationError
 from .load import parse_document, read_bytes
@@ -48,14 +48,27 @@ def load_document(path: str) -> Document:
     reading one back is several times faster than parsing it."""
     data = read_bytes(path, follow_links=False)
     name = display_name(path)
-    cache = DocumentCache.default()
+    cache = _policy_file_cache()
     blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
     cached = cache.get(blob, name)
     if cached is not None:
         return cached
     document = parse_document(data, name)
     cache.put(blob, document)
+    cache.commit()
     return document
+
+
+_CACHES: dict[str, DocumentCache] = {}
+
+
+def _policy_file_cache() -> DocumentCache:
+    """One cache (one database connection) per cache folder for the whole process: a second
+    connection would wait on the first one's open transaction."""
+    folder = default_cache_dir()
+    if folder not in _CACHES:
+        _CACHES[folder] = DocumentCache(folder)
+    return _CACHES[folder]
 
 
 def policies_root(explicit: str | None = None, cwd: str | None = None) -> str:

@@ -4,6 +4,7 @@ reloaded, and any change is seen."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,25 @@ def test_a_parsed_file_is_read_back_from_the_cache(folder: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     path = str(folder / "policy.yaml")
     first = store.load_document(path)
-    entries = list((tmp_path / "cache").rglob("*.json"))
-    assert len(entries) == 1
+    with sqlite3.connect(tmp_path / "cache" / "documents.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE kind = 'document'").fetchone() \
+            == (1,)
     monkeypatch.setattr(store, "parse_document", lambda *a: pytest.fail("parsed again"))
     again = store.load_document(path)
     assert again.data == first.data and again.name == first.name
     assert again.source_map.locate(again.data, ("policy", "id")) == \
         first.source_map.locate(first.data, ("policy", "id"))
+
+
+def test_every_file_a_policy_load_reads_is_kept_by_one_connection(folder: Path,
+                                                                  tmp_path: Path) -> None:
+    # One connection per cache folder: a second one would wait on the first one's open
+    # transaction, and what the first one put would never be committed.
+    store.load_policy(str(folder))
+    contents = {p.read_bytes() for p in folder.rglob("*.yaml")}
+    with sqlite3.connect(tmp_path / "cache" / "documents.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE kind = 'document'").fetchone() \
+            == (len(contents),)
 
 
 def test_an_edited_file_is_parsed_again(folder: Path) -> None:
