@@ -38,6 +38,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
               "policy-tracker rules --format json"),
     "schema": ("policy-tracker schema snapshot",
                "policy-tracker schema timeline > timeline.schema.json"),
+    "effects": ("policy-tracker effects",
+                "policy-tracker effects --format csv --lang zh -o effects.csv"),
+    "eligibility": ("policy-tracker eligibility --profile docs/examples/green-card-profiles.yaml "
+                    "--id investor-central-at-threshold --as-of 2020-01-01",
+                    "policy-tracker eligibility --profile docs/examples/green-card-profiles.yaml "
+                    "--id investor-central-at-threshold --as-of 2020-01-01 --format json"),
+    "impact": ("policy-tracker impact --profiles docs/examples/green-card-profiles.yaml",
+               "policy-tracker impact --profiles docs/examples/green-card-profiles.yaml "
+               "--from 2019-01-01 --to 2020-01-01 --format markdown"),
+    "digest": ("policy-tracker digest --since 2019-01-01",
+               "policy-tracker digest --since 2015-01-01 --format text --lang zh"),
 }
 
 
