@@ -305,7 +305,7 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> No
 
     problems = tuple(api.check_paths(paths, policies_of(ctx)))
     if fmt != "text":
-        emit(render("problems", fmt, problems, plain("en")))
+        emit(render("problems", fmt, problems, plain("en")), commands=fmt == "github")
         sys.exit(EXIT_INPUT if problems else 0)
     click.echo(render("problems", "text", problems, plain("en")), err=True, nl=False)
     if problems:

@@ -22,11 +22,9 @@ from .model import Event, RenderOptions, Timeline
 from .refs import repo_path
 from .render.csv import CHANGE_COLUMNS, EVENT_COLUMNS, change_row, event_cells
 from .render.escape import csv_cell
-from .render.common import event_context, summary
-from .render.escape import display
 from .render.json import escape_invisible
 from .render.jsonl import line
-from .render.text import _count, _timeline_head, change_line, event_heading, invalid_note
+from .render.text import _count, _timeline_head, event_lines, invalid_note
 
 STREAMED = ("json", "jsonl", "csv", "text")
 Key = tuple[Any, int, str, int]
@@ -126,11 +124,7 @@ def _text(head: Timeline, events: Iterable[Event], options: RenderOptions) -> It
     yield "\n".join(_timeline_head(head, options))
     count = invalid = 0
     for event in events:
-        lines = ["", event_heading(event, lang, head.track_title(event.track, lang))]
-        lines += [f"  {display(text)}" for text in event_context(event, lang)]
-        lines += [change_line(c, options, with_file=False) for c in event.changes]
-        if event.changes or not (event.baseline or event.error):
-            lines.append(f"  {summary(event.changes, lang)}")
+        lines = event_lines(event, head, options)
         count += 1
         invalid += bool(event.error)
         yield "\n" + "\n".join(lines)

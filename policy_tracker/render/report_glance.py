@@ -57,9 +57,10 @@ def glance(report: Report, views: Sequence[EventView], lang: str) -> Glance:
     law = [(e, v) for e, v in zip(events, views) if e.is_law]
     changes = [c for e, _ in law for c in e.changes if c.severity is not Severity.EDITORIAL]
     total = sum(len(e.changes) for e, _ in law)
+    dates = [e.date for e, _ in law]
     lead = message("report.glance.lead", lang, instruments=len(law), changes=total,
-                   substantive=len(changes), first=str(report.first or "…"),
-                   last=str(report.last or "…"))
+                   substantive=len(changes), first=str(min(dates, default="…")),
+                   last=str(max(dates, default="…")))
     by_area: dict[str, Counter[Direction]] = {}
     for change in changes:
         by_area.setdefault(change.area.get(lang), Counter())[change.direction] += 1

@@ -117,14 +117,22 @@ def render_timeline(timeline: Timeline, options: RenderOptions) -> str:
     lang = options.lang
     lines = _timeline_head(timeline, options)
     for event in timeline.events:
-        lines += ["", event_heading(event, lang, timeline.track_title(event.track, lang))]
-        lines += [f"  {display(line)}" for line in event_context(event, lang)]
-        lines += change_lines(list(event.changes), options, with_file=False)
-        if event.changes or not (event.baseline or event.error):
-            lines.append(f"  {summary(event.changes, lang)}")
+        lines += event_lines(event, timeline, options)
     invalid = sum(1 for event in timeline.events if event.error)
     lines += ["", _count(len(timeline.events), lang) + invalid_note(invalid, lang)]
     return "\n".join(lines) + "\n"
+
+
+def event_lines(event: Event, timeline: Timeline, options: RenderOptions) -> list[str]:
+    """One event of a timeline: a blank line, its heading, its context and its changes (the
+    streamed output writes events one at a time with this too)."""
+    lang = options.lang
+    lines = ["", event_heading(event, lang, timeline.track_title(event.track, lang))]
+    lines += [f"  {display(line)}" for line in event_context(event, lang)]
+    lines += change_lines(list(event.changes), options, with_file=False)
+    if event.changes or not (event.baseline or event.error):
+        lines.append(f"  {summary(event.changes, lang)}")
+    return lines
 
 
 def _timeline_head(timeline: Timeline, options: RenderOptions) -> list[str]:
