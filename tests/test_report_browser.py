@@ -118,7 +118,7 @@ def test_desktop_english(browser: Any, pages: dict[str, Path], tmp_path: Path) -
         assert seen["failed"] == seen["console"] == seen["errors"] == []
         assert page.locator("h1").inner_text() == "Example long-term residence"
         h2 = page.locator("main h2").all_inner_texts()
-        assert h2 == ["At a glance", "Effects register", "Contents", "Overview", "Timeline",
+        assert h2 == ["At a glance", "Contents", "Effects register", "Overview", "Timeline",
                       "Instruments and their changes", "Numbers over time",
                       "Rules in force on 2023-06-30"]
         levels = page.evaluate(
