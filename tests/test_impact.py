@@ -57,7 +57,7 @@ def test_impact_names_the_route_that_did_not_exist_before(run_cli: Callable[...,
                     "immigration and exit-entry facilitation measures); before: route not in "
                     "the rules.")
     assert "An aid to reading the rules, not legal advice." in result.stdout
-    assert "Data last verified: 2026-11-26." in result.stdout
+    assert "Data last verified: 2026-12-02." in result.stdout
 
 
 @pytest.mark.parametrize(("fmt", "lang", "ext"), FORMATS)
@@ -75,7 +75,7 @@ def test_eligibility_on_a_draft_is_marked_proposed(run_cli: Callable[..., Any]) 
     data = json.loads(result.stdout)
     assert data["proposed"] is True
     assert {r["route"]: r["verdict"] for r in data["routes"]}["salary-and-tax"] == "cannot_tell"
-    assert data["not_legal_advice"] is True and data["last_verified"] == "2026-11-26"
+    assert data["not_legal_advice"] is True and data["last_verified"] == "2026-12-02"
 
 
 @pytest.mark.parametrize(("args", "message"), [
