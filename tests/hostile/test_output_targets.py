@@ -248,6 +248,11 @@ SIGNALLED = """
 import os, signal, sys
 real = os.replace
 number = getattr(signal, sys.argv.pop(1))
+# As a terminal would deliver it: a run started under nohup (or in the background) inherits
+# the signal ignored, and the tool rightly leaves an ignored signal ignored.
+if signal.getsignal(number) == signal.SIG_IGN:
+    signal.signal(number, signal.default_int_handler if number == signal.SIGINT
+                  else signal.SIG_DFL)
 def replace(src, dst):
     os.kill(os.getpid(), number)
     real(src, dst)
