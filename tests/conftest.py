@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -80,3 +81,15 @@ def run_process() -> Callable[..., subprocess.CompletedProcess[str]]:
 def sample_dir() -> str:
     """The folder holding the invented sample policy."""
     return str(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a browser test module (see tests/browsing.py)."""
+    from browsing import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -9,31 +9,23 @@ are written to the test's temporary folder (set POLICY_TRACKER_SCREENSHOTS to ke
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import require_browser
 
 from policy_tracker import api
 from policy_tracker.model import RenderOptions
 from policy_tracker.render import render
 from policy_tracker.report import build_report
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AS_OF = dt.date(2024, 1, 1)
 WIDTHS = (1366, 390)
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
-if importlib.util.find_spec("playwright") is None:
-    pytest.skip("browser tests need the playwright package (pip install playwright)",
-                allow_module_level=True)
+require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +39,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         path.write_text(render("report", "html", report, RenderOptions(lang=lang)), "utf-8")
         out[lang] = path
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
