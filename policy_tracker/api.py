@@ -43,7 +43,8 @@ from .model import FieldHistory, Timeline
 from .timeline import select_tracks
 from .validate import build_policy, build_snapshot, check_schema, check_snapshot
 
-__all__ = ["Filters", "Side", "build_digest", "build_effects", "build_timeline", "catalog_of",
+__all__ = ["Filters", "Side", "build_digest", "build_effects", "build_report", "build_timeline",
+           "catalog_of", "load_report",
            "compare_tracks", "default_policy", "field_history", "filter_diff", "load_policy",
            "load_profiles", "open_operand", "parse_date", "resolve", "side_for_driver",
            "side_of_document", "side_of_file", "version_of", "version_of_resolved"]
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from .conditions import Conditions
     from .impactmodel import Digest, Eligibility, Impact
     from .profiles import Profile
+    from .reportmodel import Report
 
 DEFAULT_POLICY = operands.DEFAULT_POLICY
 
@@ -275,6 +277,57 @@ def build_effects(policy: Policy, tracks: Iterable[str] | None = None) -> Effect
     """The effects register of `policy`: what each law did to which rule, and when."""
     chosen = select_tracks(policy, tracks)
     return register_of(policy, build_timeline(policy, chosen), chosen)
+
+
+def build_report(policy: Policy, *, as_of: dt.date, tracks: Iterable[str] | None = None,
+                 since: dt.date | None = None, until: dt.date | None = None,
+                 impact: Impact | None = None) -> Report:
+    """Everything the change report shows, drafts included as marked events; `as_of` dates
+    the rules in force; `impact`, when given, adds who is affected."""
+    from .report import build_report as build
+
+    expect("build_report", "policy", policy, Policy, "a Policy (api.load_policy)")
+    names = _report_args("build_report", as_of, tracks, since, until)
+    return build(policy, as_of=as_of, tracks=select_tracks(policy, names or None), since=since,
+                 until=until, impact=impact)
+
+
+def load_report(policy: str | None = None, policies_dir: str | None = None, *,
+                as_of: dt.date, tracks: Iterable[str] | None = None,
+                since: dt.date | None = None, until: dt.date | None = None) -> Report:
+    """The report of a policy by id (or folder path), as `build_report` makes it. A report
+    of an unchanged folder, asked for again with the same dates and tracks, comes from the
+    cache folder (`policycache`): its comparisons, histories and rules in force are worked
+    out once, and the policy is not even read back."""
+    from . import policycache
+    from .cachedir import default_cache_dir
+    from .reportmodel import Report
+    from .store import folder_key, policy_folder
+
+    expect_text("load_report", "policy", policy, optional=True)
+    expect_text("load_report", "policies_dir", policies_dir, optional=True)
+    names = _report_args("load_report", as_of, tracks, since, until)
+    root = policies_root(policies_dir)
+    folder = policy_folder(root, policy or default_policy(root))
+    key = folder_key(folder)
+    if key:
+        key = policycache.derived_key(key, repr(("report", as_of, names, since, until)))
+        kept = policycache.get(default_cache_dir(), key, Report)
+        if kept is not None:
+            return kept
+    report = build_report(load_policy_folder(folder), as_of=as_of, tracks=names or None,
+                          since=since, until=until)
+    if key:
+        policycache.put(default_cache_dir(), key, report)
+    return report
+
+
+def _report_args(function: str, as_of: object, tracks: object, since: object,
+                 until: object) -> tuple[str, ...]:
+    expect_date(function, "as_of", as_of)
+    expect_date(function, "since", since, optional=True)
+    expect_date(function, "until", until, optional=True)
+    return expect_names(function, "tracks", tracks)
 
 
 _EXTRA_KEYS = ("profile", "profiles", "conditions")

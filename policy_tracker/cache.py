@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .cachedir import default_cache_dir
 from .model import Change, Document, SourceMap, change_from_dict
 
 LOADER_VERSION = "1"
@@ -40,7 +41,6 @@ DIFF_VERSION = "1"
 FORMAT_VERSION = "2"
 """The layout of the databases and entries."""
 
-CACHE_ENV = "POLICY_TRACKER_CACHE_DIR"
 MAX_ENTRY = 64 * 1024 * 1024
 """No entry is read (compressed) or inflated (decompressed) beyond this many bytes."""
 _BLOB = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
@@ -58,17 +58,6 @@ _BATCH = 2000
 
 stats: Counter[str] = Counter()
 """Entries ignored and failures, by reason, since the process started (shown by --debug)."""
-
-
-def default_cache_dir() -> str:
-    """`$POLICY_TRACKER_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-tracker`, else ~/.cache."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return explicit
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    # The XDG spec says a relative value is invalid and must be ignored.
-    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "policy-tracker")
 
 
 def _loader_key() -> str:

@@ -8,7 +8,6 @@ budget that could cut a result short.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import json
 from dataclasses import dataclass
@@ -267,6 +266,8 @@ def _expand_lists(raw: list[_Raw], cat: Catalog) -> list[_Raw]:
 
 def _quiet_deepdiff() -> None:
     """DeepDiff logs warnings when it reaches a limit; the limit becomes our error instead."""
+    import logging  # here, with DeepDiff: most comparisons never need either
+
     logger = logging.getLogger("deepdiff")
     if not logger.handlers:
         logger.addHandler(logging.NullHandler())

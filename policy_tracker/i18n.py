@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+
+from .packagedata import read_package_text
 
 LANGUAGES = ("en", "zh", "fr")
 """Languages with a catalogue; English is the fallback for a key another one lacks."""
@@ -21,7 +22,7 @@ PARTIAL = {"fr": ("openfisca.",)}
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language (empty for a language without one)."""
     try:
-        text = resources.files(__package__).joinpath(f"locales/{lang}.json").read_text("utf-8")
+        text = read_package_text("locales", f"{lang}.json")
     except FileNotFoundError:
         return {}
     data = json.loads(text)

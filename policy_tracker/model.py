@@ -376,6 +376,13 @@ class SourceMap:
         """A map read back from `flatten` output."""
         return cls({}, flat)
 
+    def portable(self, data: JSONValue) -> SourceMap:
+        """The same positions by position path, as a plain map: what a copy of `data` (a
+        pickle) can still use, where `id()` keys would name objects that no longer exist."""
+        if self._flat is not None:
+            return SourceMap({}, dict(self._flat))
+        return SourceMap({}, self.flatten(data)) if self._marks else self
+
 
 _FLAT_SEP = "\x1f"
 
@@ -399,6 +406,10 @@ class Document:
     name: str
     data: JSONValue
     source_map: SourceMap = EMPTY_SOURCE_MAP
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (the policy cache) with its positions by path (`SourceMap.portable`)."""
+        return (Document, (self.name, self.data, self.source_map.portable(self.data)))
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,21 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .argcheck import expect, expect_date, expect_text
 from .catalog import Catalog
 from .errors import InputError, NotFoundError, ValidationError
 from .load import load_document
 from .model import Document, Policy, RuleTree, Snapshot, Source, Version
-from .openfisca_model import ParameterTree
+from .refs import parse_operand
 from .rules import Resolved, rules_as_of
 from .store import POLICY_FILE, list_policy_ids, policies_root, policy_folder
 from .store import load_policy as load_policy_folder
 from .validate import build_policy, build_snapshot, check_schema
+
+if TYPE_CHECKING:  # OpenFisca's model is imported only by the commands that read it
+    from .openfisca_model import ParameterTree
 
 DEFAULT_POLICY = "cn-permanent-residence"
 
@@ -131,13 +135,10 @@ def open_operand(text: str, policies_dir: str | None = None, track: str = "natio
                            match.group("track") or track, include_drafts)
         return Side(version_of_resolved(resolved, text), catalog_of(policy),
                     any(not s.meta.status.is_law for s in resolved.snapshots))
-    from .history import (  # lazy: GitPython is slow to import
-        parse_operand,
-        read_document_at,
-    )
-
     ref_path = parse_operand(text)
     if ref_path is not None:
+        from .history import read_document_at  # here: GitPython is slow to import
+
         doc = read_document_at(git_dir or ".", ref_path[0], ref_path[1])
         return side_of_document(doc, _policy_head_near(ref_path[1]))
     found = _find_snapshot(text, policies_dir)

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from types import FrameType
 
+from .tempfiles import create_exclusive
 from .errors import InputError, OutputClosed, OutputError
 
 # Temporary files being written now: a signal that ends the process removes them first.
@@ -86,12 +87,10 @@ def _replace(target: str, shown: str, data: bytes, info: os.stat_result | None) 
 def _pending(folder: str, shown: str) -> Iterator[tuple[int, str]]:
     """A new temporary file, registered for removal on a signal before anything can end the
     process (the signals are blocked until it is registered); removed unless renamed."""
-    import tempfile  # here: the command line imports this module at start-up
-
     blocked = {getattr(signal, name) for name in _ENDING_SIGNALS if hasattr(signal, name)}
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".policy-tracker-", suffix=".tmp")
+        fd, temp = create_exclusive(folder, ".policy-tracker-", ".tmp")
         _PENDING.add(temp)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror}", shown) from None

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, lookup
 from .effects import register_of
 from .legal import version_state
 from .errors import NotFoundError
 from .i18n import message, plural
-from .impactmodel import Impact
 from .model import (
     Annotation,
     Citation,
@@ -31,6 +30,9 @@ from .reportmodel import Counts, Currency, HistorySeries, PolicyMeta, Report, Ru
 from .rules import rules_as_of
 from .timeline import build_timeline, field_history, select_tracks
 from .visible import escape_text
+
+if TYPE_CHECKING:  # the impact model is imported only when a report is asked for profiles
+    from .impactmodel import Impact
 
 __all__ = ["build_report", "summarize"]
 

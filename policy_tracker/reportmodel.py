@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .legal import EffectsRegister
-from .impactmodel import Impact
 from .model import (
     Citation,
     Direction,
@@ -20,6 +20,9 @@ from .model import (
     Timeline,
     Track,
 )
+
+if TYPE_CHECKING:  # the impact model is imported only when a report is asked for profiles
+    from .impactmodel import Impact
 
 
 @dataclass(frozen=True)

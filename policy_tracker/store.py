@@ -6,13 +6,18 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
-from importlib import resources
+from typing import TYPE_CHECKING
 
-from .cache import DocumentCache, default_cache_dir
+from .packagedata import package_path
+from .cachedir import default_cache_dir
 from .catalog import Catalog
-from .errors import LoadError, NotFoundError, ValidationError
+from .errors import LoadError, NotFoundError, PolicyTrackerError, ValidationError
+from . import policycache
 from .load import parse_document, read_bytes
 from .model import Document, Policy, Snapshot
+
+if TYPE_CHECKING:
+    from .cache import DocumentCache
 from .rules import rules_as_of
 from .fieldcheck import check_fields
 from .validate import (build_policy, build_snapshot, check_schema,
@@ -23,7 +28,7 @@ POLICY_FILE = "policy.yaml"
 
 def bundled_root() -> str:
     """The `policies/` folder installed with the package (or beside it, in a source tree)."""
-    installed = str(resources.files("policy_tracker").joinpath("_policies"))
+    installed = package_path("_policies")
     if os.path.isdir(installed):
         return installed
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "policies")
@@ -59,12 +64,15 @@ def load_document(path: str) -> Document:
     return document
 
 
-_CACHES: dict[str, DocumentCache] = {}
+_CACHES: dict[str, DocumentCache] = {}  # imported on first use: a run that finds its checked
+# policy kept whole never opens the database (nor imports sqlite3)
 
 
 def _policy_file_cache() -> DocumentCache:
     """One cache (one database connection) per cache folder for the whole process: a second
     connection would wait on the first one's open transaction."""
+    from .cache import DocumentCache
+
     folder = default_cache_dir()
     if folder not in _CACHES:
         _CACHES[folder] = DocumentCache(folder)
@@ -306,18 +314,34 @@ def _check_effects(policy: Policy, doc: Document) -> list[LoadError]:
 _LOADED: dict[str, tuple[str, Policy]] = {}
 
 
+def folder_key(folder: str) -> str:
+    """The cache key of a policy folder as its files are now ("" when one cannot be read):
+    what is kept for the policy, or worked out from it alone, is kept under this key."""
+    where = os.path.abspath(folder)
+    stamp = _stamp(where)
+    return policycache.entry_key(stamp, where) if stamp is not None else ""
+
+
 def load_policy(folder: str) -> Policy:
     """Load a policy folder; any problem raises a `ValidationError` listing them all. A folder
-    whose files have not changed since it was last loaded (in this process) is not read again:
-    `diff A B` looks both operands up in the same policy."""
+    whose files have not changed since it was last loaded is not checked again: in this
+    process (`diff A B` looks both operands up in the same policy) or, through the cache
+    folder, in an earlier one (`policycache`)."""
     where = os.path.abspath(folder)
     stamp = _stamp(where)
     hit = _LOADED.get(where)
     if hit is not None and stamp is not None and hit[0] == stamp:
         return hit[1]
+    key = policycache.entry_key(stamp, where) if stamp is not None else ""
+    kept = policycache.get(default_cache_dir(), key, Policy) if key else None
+    if kept is not None:
+        _LOADED[where] = (stamp or "", kept)
+        return kept
     checked = check_policy(folder)
     if checked.problems or checked.policy is None:
         raise ValidationError(checked.problems)
+    if key:
+        policycache.put(default_cache_dir(), key, checked.policy)
     if stamp is not None:
         if len(_LOADED) >= 4:
             _LOADED.clear()
@@ -338,9 +362,8 @@ def _stamp(folder: str) -> str | None:
                 if not stat.S_ISREG(info.st_mode):
                     digest.update(b"\0special\0%d" % info.st_mode)
                     continue
-                with open(path, "rb") as handle:
-                    digest.update(b"\0%d\0" % info.st_size + handle.read())
-    except OSError:
+                digest.update(b"\0%d\0" % info.st_size + read_bytes(path, follow_links=False))
+    except (OSError, PolicyTrackerError):
         return None
     return digest.hexdigest()
 

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 from collections.abc import Iterator
 
+from .packagedata import read_package_text
 from .catalog import ANNOTATION_KEYS, Catalog, text_of
 from .errors import LoadError
 from .fieldcheck import check_values
@@ -25,8 +25,7 @@ SCHEMAS = ("policy", "snapshot")
 
 def schema_text(kind: str) -> str:
     """The published JSON Schema of a file kind (`policy` or `snapshot`)."""
-    schema = resources.files("policy_tracker").joinpath(f"schemas/{kind}.schema.json")
-    return schema.read_text("utf-8")
+    return read_package_text("schemas", f"{kind}.schema.json")
 
 
 @cache

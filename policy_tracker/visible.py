@@ -24,6 +24,8 @@ INVISIBLE_CLASS = (
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
 INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
 _COMMAND_START = re.compile(r"(?:\A|(?<=[\r\n]))([^\S\r\n]*):(?=:)")
+_COMMAND_AT_START = re.compile(r"[^\S\r\n]*::")
+_COMMAND_AFTER_BREAK = re.compile(r"[\r\n][^\S\r\n]*::")
 
 
 def _text_escape(match: re.Match[str]) -> str:
@@ -35,6 +37,8 @@ def _text_escape(match: re.Match[str]) -> str:
 
 def escape_text(text: str, keep_newlines: bool = False) -> str:
     """Invisible characters made visible; newlines and tabs become spaces unless kept."""
+    if text.isascii() and text.isprintable():  # the usual case, decided at C speed
+        return text
     if not keep_newlines:
         text = text.replace("\n", " ").replace("\t", " ")
     return INVISIBLE.sub(_text_escape, text)
@@ -58,6 +62,8 @@ def guard_line_starts(text: str, colon: str = "\\x3a") -> str:
     """No line starts (after white space) with `::`: its first colon becomes `colon`."""
     if "::" not in text:  # the usual case, found at C speed
         return text
+    if not _COMMAND_AT_START.match(text) and not _COMMAND_AFTER_BREAK.search(text):
+        return text  # `::` only inside lines (CSS's `::before`): one search, no rewrite
     return _COMMAND_START.sub(lambda m: m.group(1) + colon, text)
 
 

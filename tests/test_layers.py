@@ -8,9 +8,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "policy_tracker"
 
 LAYERS = {
-    "errors": 0, "i18n": 0, "help_examples": 0, "schemacheck": 0, "visible": 0, "argcheck": 1, "model": 1, "catalog": 2, "text": 2,
+    "errors": 0, "cachedir": 0, "packagedata": -1, "tempfiles": -1, "i18n": 0, "help_examples": 0, "schemacheck": 0, "visible": 0, "argcheck": 1, "model": 1, "catalog": 2, "text": 2,
     "refs": 2, "reportmodel": 3,
-    "rules": 3, "classify": 3, "fieldcheck": 3, "validate": 4, "load": 4, "diff": 4, "cache": 4,
+    "rules": 3, "classify": 3, "fieldcheck": 3, "validate": 4, "yamlparse": 3.5, "load": 4, "policycache": 4, "diff": 4, "cache": 4,
     "legal": 2, "effects": 4, "gitstream": 4, "streaming": 7,
     "store": 5, "filters": 5, "accept": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,
     "output": 6, "complete": 6, "review": 7, "operands": 7,
@@ -20,7 +20,7 @@ LAYERS = {
     "impactmodel": 1.5, "conditions": 5, "profiles": 5, "eligibility": 6, "digest": 6, "impact": 7,
 }
 # Each third-party library is imported by exactly one module (render/html is Jinja2's home).
-HOMES = {"yaml": "load", "deepdiff": "diff", "git": "history", "click": "cli",
+HOMES = {"yaml": "yamlparse", "deepdiff": "diff", "git": "history", "click": "cli",
          "jsonschema": "validate", "jinja2": "render.html"}
 
 

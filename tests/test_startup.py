@@ -33,9 +33,10 @@ rules:
 Run = subprocess.CompletedProcess[str]
 
 
-def imported_modules(*args: str, cwd: Path = ROOT) -> tuple[set[str], Run]:
+def imported_modules(*args: str, cwd: Path = ROOT,
+                     env: dict[str, str] | None = None) -> tuple[set[str], Run]:
     """Top-level names of every module `python -X importtime -m policy_tracker ARGS` imports."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", **(env or {}))
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "policy_tracker", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
                           check=False)
@@ -68,3 +69,19 @@ def test_validate_of_a_standalone_file_imports_no_diff_git_or_templates(tmp_path
     names, done = imported_modules("validate", str(target), cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert names & {"deepdiff", "git", "jinja2"} == set()
+
+
+def test_everyday_commands_on_an_unchanged_policy_need_no_parser_database_or_differ(
+        tmp_path: Path) -> None:
+    """`list` and a `diff` of two snapshots read the checked policy back from the cache folder
+    (after a first run has kept it): PyYAML, SQLite, DeepDiff and Jinja2 are never imported."""
+    env_cache = {"POLICY_TRACKER_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (("list",), ("diff", "2016-opinions", "2019-nia-measures")):
+        first = subprocess.run([sys.executable, "-m", "policy_tracker", *args], cwd=tmp_path,
+                               env=dict(os.environ, PYTHONPATH=str(ROOT), **env_cache),
+                               capture_output=True, text=True, timeout=120, check=False)
+        assert first.returncode == 0, first.stderr[-2000:]
+        names, done = imported_modules(*args, cwd=tmp_path, env=env_cache)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == first.stdout
+        assert names & {"yaml", "sqlite3", "deepdiff", "jinja2", "jsonschema", "git"} == set()

@@ -66,3 +66,6 @@ def test_lines_without_a_command_are_left_alone() -> None:
     assert guard_line_starts("::error::x\n \u3000::warning::y\r::z") == \
         "\\x3a:error::x\n \u3000\\x3a:warning::y\r\\x3a:z"
     assert guard_line_starts("::a", "&#58;") == "&#58;:a"
+    assert guard_line_starts("\u3000\t::a") == "\u3000\t\\x3a:a"
+    css = "p::before { content: '' }\n  a::after {}\n"
+    assert guard_line_starts(css) == css

@@ -55,7 +55,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     that cannot be read or written is skipped, never an error."""
     import jinja2
 
-    from ..cache import default_cache_dir
+    from ..cachedir import default_cache_dir
 
     class QuietCache(jinja2.FileSystemBytecodeCache):
         """Jinja2's file cache, silent when the folder is not usable."""
