@@ -29,6 +29,7 @@ import sys
 
 from typing import Any, TypeVar
 
+from .cachedir import owned_privately
 from .tempfiles import create_exclusive
 
 T = TypeVar("T")
@@ -71,18 +72,13 @@ def _folder(cache_dir: str) -> str:
     return os.path.join(cache_dir, f"policies-{FORMAT}")
 
 
-def _owned_by_user(info: os.stat_result) -> bool:
-    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
-    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def get(cache_dir: str, key: str, kind: type[T]) -> T | None:
     """The `kind` of value kept under `key`, or None (absent, not trusted, damaged, unreadable
     or of another kind)."""
     folder = _folder(cache_dir)
     try:
         info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode) or not _owned_by_user(info):
+        if not stat.S_ISDIR(info.st_mode) or not owned_privately(info):
             return None
         fd = os.open(os.path.join(folder, key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_NONBLOCK", 0))
@@ -90,7 +86,7 @@ def get(cache_dir: str, key: str, kind: type[T]) -> T | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not _owned_by_user(info) \
+        if not stat.S_ISREG(info.st_mode) or not owned_privately(info) \
                 or info.st_size > MAX_ENTRY:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
@@ -112,7 +108,7 @@ def put(cache_dir: str, key: str, value: object) -> None:
             return
         os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode) or not _owned_by_user(info):
+        if not stat.S_ISDIR(info.st_mode) or not owned_privately(info):
             return
         fd, temp = create_exclusive(folder, ".tmp-")
         try:

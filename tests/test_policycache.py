@@ -235,3 +235,19 @@ def test_new_files_are_made_exclusively_and_privately(tmp_path: Path,
     monkeypatch.setattr(os, "urandom", lambda n: bytes.fromhex(name[5:21]))
     with pytest.raises(FileExistsError):
         create_exclusive(str(tmp_path), ".pre-", ".tmp")
+
+
+def test_compiled_templates_are_kept_only_in_a_private_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from policy_tracker.render import html
+
+    monkeypatch.setenv("POLICY_TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    kept = html._bytecode_cache()
+    folder = tmp_path / "cache" / f"templates-{jinja2.__version__}"
+    assert kept is not None and folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o770)  # a group may write it: compiled code from there is never run
+    assert html._bytecode_cache() is None
+    folder.chmod(0o700)
+    assert html._bytecode_cache() is not None

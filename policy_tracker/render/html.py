@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import re
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     that cannot be read or written is skipped, never an error."""
     import jinja2
 
-    from ..cachedir import default_cache_dir
+    from ..cachedir import default_cache_dir, owned_privately
 
     class QuietCache(jinja2.FileSystemBytecodeCache):
         """Jinja2's file cache, silent when the folder is not usable."""
@@ -73,7 +74,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     folder = os.path.join(default_cache_dir(), f"templates-{jinja2.__version__}")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
     except OSError:
+        return None
+    # Compiled templates are code: never read from a folder someone else could write.
+    if not stat.S_ISDIR(info.st_mode) or not owned_privately(info):
         return None
     return QuietCache(folder)
 
