@@ -168,22 +168,39 @@ _ARTICLES = ((re.compile(r"Draft Art\. (\d+)$"), "draft_article"),
              (re.compile(r"Art\. (\d+) and following$"), "article_and_following"),
              (re.compile(r"(?:No\.|Item) (\d+)$"), "item"),
              (re.compile(r"Measure (\d+)$"), "measure"),
+             (re.compile(r"Part (\d+)$"), "part"),
+             (re.compile(r"Opening paragraph()$"), "opening"),
+             (re.compile(r"Law Art\. (\d+)$"), "law_article"),
+             (re.compile(r"Implementing Rules Art\. (\d+)$"), "rules_article"),
              (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "articles"))
 """Article references as the data writes them (in English), and their catalogue keys."""
 
 
-def article_in(article: str, lang: str) -> str:
-    """An article reference in the reader's language: `Art. 6(1)` → 第6条第1项 in Chinese
-    (an article in another form follows a full-width comma)."""
+def article_words(article: str, lang: str) -> str | None:
+    """An article reference in the reader's language (`Art. 6(1)` → 第6条第1项 in Chinese;
+    references joined by `;` each in turn), or None when its form is not known."""
     if lang != "zh":
         return article
-    for pattern, key in _ARTICLES:
-        found = pattern.match(article.strip())
-        if found:
-            return message(f"citation.{key}", lang, n=found.group(1),
-                           m=found.group(found.lastindex or 1))
-    return message("citation.other_article", lang, article=article)
+    words = []
+    for part in article.split(";"):
+        for pattern, key in _ARTICLES:
+            found = pattern.match(part.strip())
+            if found:
+                words.append(message(f"citation.{key}", lang, n=found.group(1),
+                                     m=found.group(found.lastindex or 1)))
+                break
+        else:
+            return None
+    return message("word.list_separator_semicolon", lang).join(words)
 
+
+def article_in(article: str, lang: str) -> str:
+    """An article reference after a source's title, in the reader's language (in Chinese, an
+    article in a form not known follows a full-width comma)."""
+    words = article_words(article, lang)
+    if words is not None:
+        return words
+    return message("citation.other_article", lang, article=article)
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,17 @@ def test_chinese_wording() -> None:
     report = outputs("zh")["report.html"]
     assert "中共中央组织部、人力资源和社会保障部、公安部等25个部门" in report
     assert "本系列首个文件，无可比较版本" in outputs("zh")["timeline.txt"]
+
+
+def test_article_references_read_in_chinese() -> None:
+    from policy_tracker.model import article_in, article_words
+
+    for written, chinese in (("Art. 6(2)", "第6条第2项"), ("Part 3", "第3部分"),
+                             ("Opening paragraph", "首段"), ("Arts. 47-49", "第47至49条"),
+                             ("Law Art. 14; Implementing Rules Art. 18", "法第14条；实施细则第18条")):
+        assert article_words(written, "zh") == chinese
+        assert article_in(written, "zh") == chinese
+        assert article_words(written, "en") == written
+    assert article_words("Annex B", "zh") is None
+    assert article_in("Annex B", "zh") == "，Annex B"
+    assert article_words("Art. 6; Annex B", "zh") is None

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..legal import dates_words
-from ..model import Citation, Source
+from ..model import Citation, Source, article_words
 from ..reportmodel import OutlineNode, Report, RulesInForce
 from .report_words import say
 from .reportkit import Link, http_url, note_in, snapshot_anchors, status_word, value_text
@@ -57,7 +57,8 @@ class _Numbering:
         if citation is None:
             return None
         number = self.numbers.setdefault(citation.source, len(self.numbers) + 1)
-        return Ref(number, citation.article, f"{self.prefix}-{number}")
+        article = article_words(citation.article, self.lang) or citation.article
+        return Ref(number, article, f"{self.prefix}-{number}")
 
     def listing(self) -> tuple[tuple[int, str, Link], ...]:
         """(number, anchor, source) for every source cited, in number order."""
