@@ -170,6 +170,7 @@ _ARTICLES = ((re.compile(r"Draft Art\. (\d+)$"), "draft_article"),
              (re.compile(r"Measure (\d+)$"), "measure"),
              (re.compile(r"Part (\d+)$"), "part"),
              (re.compile(r"Opening paragraph()$"), "opening"),
+             (re.compile(r"MPS announcement of (\d{4}-\d\d-\d\d)$"), "mps_announcement"),
              (re.compile(r"Law Art\. (\d+)$"), "law_article"),
              (re.compile(r"Implementing Rules Art\. (\d+)$"), "rules_article"),
              (re.compile(r"Arts?\. (\d+)[-–](\d+)$"), "articles"))

@@ -114,6 +114,7 @@ def test_article_references_read_in_chinese() -> None:
 
     for written, chinese in (("Art. 6(2)", "第6条第2项"), ("Part 3", "第3部分"),
                              ("Opening paragraph", "首段"), ("Arts. 47-49", "第47至49条"),
+                             ("MPS announcement of 2015-06-08", "公安部2015-06-08公告"),
                              ("Law Art. 14; Implementing Rules Art. 18", "法第14条；实施细则第18条")):
         assert article_words(written, "zh") == chinese
         assert article_in(written, "zh") == chinese
