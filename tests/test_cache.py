@@ -266,6 +266,35 @@ def test_a_comparison_names_every_part_of_its_key(tmp_path: Path) -> None:
     assert inputs.split("\x1f") == [BLOB, OTHER, "catalogue"]
 
 
+def test_entries_of_a_few_kilobytes_share_pages(tmp_path: Path) -> None:
+    # Incompressible entries of 1.5-3 KB, the size of a typical stored comparison: in a
+    # table WITHOUT ROWID each spilled into overflow pages of its own (the file was 2-3 times
+    # the bytes stored); a rowid table packs them.
+    diffs = DiffCache(str(tmp_path / "cache"))
+    stored = 0
+    for i in range(300):
+        value = os.urandom(700 + 3 * i).hex()
+        diffs.put_json(value, f"{i:040x}", OTHER, "catalogue")
+        stored += len(zlib.compress(json.dumps(value).encode())) + 200
+    diffs.close()
+    assert os.path.getsize(database(diffs)) < 1.4 * stored
+
+
+def test_a_database_of_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    with contextlib.closing(sqlite3.connect(folder / "comparisons.sqlite3")) as db, db:
+        db.execute("CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, inputs TEXT "
+                   "NOT NULL, version TEXT NOT NULL, digest BLOB NOT NULL, payload BLOB NOT "
+                   "NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+    diffs = DiffCache(str(folder))
+    diffs.put_json(["x"], BLOB, OTHER, "catalogue")
+    assert diffs.get_json(BLOB, OTHER, "catalogue") == ["x"]
+    with rows(diffs) as db:
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries'").fetchone()
+    assert "WITHOUT ROWID" not in sql.upper()
+
+
 def _special_database(kind: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "fifo":
