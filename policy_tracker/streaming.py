@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from .jsontext import dumps_indented
 from .gittimeline import event_order, git_timeline_head, iter_git_events
 from .model import Event, RenderOptions, Timeline
 from .refs import repo_path
@@ -87,10 +88,8 @@ def _json(head: Timeline, events: Iterable[Event], options: RenderOptions) -> It
     del rest["events"]
     first = True
     for event in events:
-        text = json.dumps(event.to_dict(), sort_keys=True, indent=2, ensure_ascii=False,
-                          allow_nan=False)
         yield escape_invisible(("{\n  \"events\": [\n" if first else ",\n")
-                               + "    " + text.replace("\n", "\n    "))
+                               + "    " + dumps_indented(event.to_dict(), 2))
         first = False
     tail = json.dumps(rest, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     yield escape_invisible(("{\n  \"events\": []," if first else "\n  ],")
