@@ -12,7 +12,7 @@ from .cache import DiffCache, DocumentCache
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, NotFoundError, ValidationError
-from .history import BlobReader, iter_revisions, load_blob, read_document_at, tree_files
+from .history import BlobReader, iter_revisions, load_blob, tree_files
 from .model import (Change, Commit, Document, Event, Revision, RuleTree, SnapshotMeta, Text,
                     Timeline, Version)
 from .refs import is_policy_file, parse_range, repo_path
@@ -114,7 +114,7 @@ class _Steps:
     def _parent_side(self, commit: str, path: str, blob: str, catalog: Catalog) -> _Side:
         """A parent's version not read yet: read only if a comparison needs it."""
         name = f"{commit[:12]}:{path}"
-        return _Side(name, None, catalog, None, _Loader(self.repo_dir, commit, path, name))
+        return _Side(name, None, catalog, None, _Loader(self.catalogs, blob, name))
 
     @staticmethod
     def _key(previous: tuple[_Side, str], current: tuple[str, str],
@@ -130,7 +130,7 @@ class _Steps:
             head = found[0] if isinstance(found, list) and len(found) == 1 else None
             meta = build_meta(Document(name, {"snapshot": head}), ()) \
                 if isinstance(head, dict) else None
-            loader = _Loader(self.repo_dir, revision.commit, revision.path, name)
+            loader = _Loader(self.catalogs, revision.blob, name)
             return _Side(name, None, catalog, meta is not None, loader), meta
         side, meta = _side(revision, catalog)
         data = side.document.data if side.document else None
@@ -152,7 +152,7 @@ class _Steps:
                               revision.parent_document)
             previous = (_side(parent, self.catalogs.get(revision.parent_path))[0],
                         revision.parent_blob)
-        elif previous is None and revision.parent and revision.skipped:
+        elif previous is None and revision.parent and (revision.skipped or not revision.blob):
             previous = (self._parent_side(revision.parent, revision.parent_path,
                                           revision.parent_blob,
                                           self.catalogs.get(revision.parent_path)),
@@ -169,7 +169,10 @@ class _Steps:
         catalog = self.catalogs.get(revision.path)
         if revision.document is None and not revision.skipped:
             gone = _Side(f"{revision.commit[:12]}:(deleted)", None, catalog, False)
-            changes = self._changes(previous, (gone, ""), catalog)
+            try:
+                changes = self._changes(previous, (gone, ""), catalog)
+            except LoadError:  # its state before the range, read only now, does not load
+                changes, prev_name = (), ""
             self.last.pop(chain, None)
             return Event(date=commit_day, title=subject, changes=changes, previous=prev_name,
                          **base)
@@ -188,7 +191,9 @@ class _Steps:
             return ()
         (old, old_blob), (new, new_blob) = previous, current
         key = self._key(previous, (new.name, new_blob), catalog)
-        cacheable = bool(old_blob and new_blob)
+        # A deletion is cacheable too (its key names the deleting commit): otherwise a warm
+        # run reads the deleted file's last version again to compare it with nothing.
+        cacheable = bool(old_blob)
         cached = self.diffs.get(*key) if cacheable else None
         if cached is not None:
             return cached
@@ -225,14 +230,15 @@ class _Side:
 
 
 class _Loader:
-    """Reads a skipped revision's document when a comparison turns out to need it."""
+    """Reads a skipped revision's document when a comparison turns out to need it: by blob
+    id, through the catalogues' `cat-file` (opening the repository for each one cost about
+    50 ms, and a warm run over a long history meets thousands)."""
 
-    def __init__(self, repo_dir: str, commit: str, path: str, name: str) -> None:
-        self.repo_dir, self.commit, self.path, self.name = repo_dir, commit, path, name
+    def __init__(self, catalogs: _Catalogs, blob: str, name: str) -> None:
+        self.catalogs, self.blob, self.name = catalogs, blob, name
 
     def __call__(self) -> Document:
-        doc = read_document_at(self.repo_dir, self.commit, self.path)
-        return Document(self.name, doc.data, doc.source_map)
+        return self.catalogs.read_blob(self.blob, self.name)
 
 
 def _is_snapshot(doc: Document) -> bool:
@@ -268,11 +274,20 @@ class _Catalogs:
             self.found[head] = self._read(head)
         return self.found[head]
 
-    def _read(self, head: str) -> Catalog:
-        if self.heads is None:
+    def _start(self) -> tuple[dict[str, tuple[str, str]], BlobReader]:
+        if self.heads is None or self.reader is None:
             git_dir, self.heads = tree_files(self.repo_dir, self.ref, "policy.yaml")
             self.reader = BlobReader(git_dir)
-        if head not in self.heads or self.reader is None:
+        return self.heads, self.reader
+
+    def read_blob(self, blob: str, name: str) -> Document:
+        """A policy file's blob, parsed (a regular file, as every revision read before)."""
+        return load_blob(self._start()[1], "100644", blob, name,
+                         DocumentCache("", enabled=False))
+
+    def _read(self, head: str) -> Catalog:
+        self._start()
+        if self.heads is None or head not in self.heads or self.reader is None:
             return Catalog(generic=True)
         mode, blob = self.heads[head]
         if blob not in self.by_blob:

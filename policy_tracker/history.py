@@ -252,7 +252,8 @@ def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry,
     A file that cannot be loaded becomes `error`, a deleted one has neither, one the caller
     does not want read is `skipped`. The first revision of a file that existed before it
     (the start of a range, or a rename) carries that earlier state as `parent_*` (its
-    document read only when the revision itself is, or is a deletion)."""
+    document read only when the revision itself is, or is a deletion and nothing is skipped
+    (`wanted` is None))."""
     when: dict[str, Any] = {"commit": record.commit, "committed": record.committed_at(),
                             "authored": record.authored_at(), "subject": record.subject}
     plans: list[tuple[dict[str, Any], int, int]] = []
@@ -267,7 +268,9 @@ def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry,
         read = status != "D" and (wanted is None or wanted(record.commit, path, blob, parent))
         fields["skipped"] = status != "D" and not read
         own = parent_job = -1
-        if parent is not None and (read or status == "D"):
+        # A deletion's parent is read here only for callers that skip nothing; one that
+        # does reads it when a comparison needs it (a cached one does not).
+        if parent is not None and (read or (status == "D" and wanted is None)):
             parent_job = len(jobs)
             jobs.append(("100644", old_blob, f"{record.parent[:12]}:{escape_path(old_path)}"))
         if read:
