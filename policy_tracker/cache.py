@@ -31,7 +31,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .jsontext import dumps_indented
 from .model import Change, Document, SourceMap, change_from_dict
+from .visible import escape_json
 
 LOADER_VERSION = "1"
 """Bump whenever `load.parse_document` could return something else for the same bytes."""
@@ -345,13 +347,16 @@ class _LazyMarks(Mapping[str, Any]):
 
 
 class DiffCache:
-    """The changes between two blobs under one catalogue, so a history is compared once."""
+    """The changes between two blobs under one catalogue, so a history is compared once.
+
+    Changes are stored as the JSON text a timeline writes for them (`changes_json`): a warm
+    run copies that text into its output instead of rebuilding and encoding each change."""
 
     def __init__(self, directory: str, enabled: bool = True) -> None:
         self.directory, self.enabled = directory, enabled
         self.store = Store(directory, "comparisons.sqlite3",
                            f"f{FORMAT_VERSION}-{_loader_key()}-d{DIFF_VERSION}", enabled)
-        self._seen: dict[tuple[str, ...], Any] = {}
+        self._seen: dict[tuple[str, ...], str] = {}
 
     @classmethod
     def default(cls, enabled: bool = True) -> DiffCache:
@@ -365,30 +370,7 @@ class DiffCache:
         key = hashlib.sha256(inputs.encode("utf-8", "surrogateescape")).hexdigest()
         return kind, key, inputs
 
-    def has(self, *parts: str) -> bool:
-        """Whether a usable entry exists (kept for the `get` that usually follows)."""
-        value = self.get_json(*parts)
-        if value is not None:
-            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
-                self._seen.clear()
-            self._seen[parts] = value
-        return value is not None
-
-    def get(self, *parts: str) -> tuple[Change, ...] | None:
-        """The cached changes, or None when absent or unusable."""
-        items = self.get_json(*parts)
-        try:
-            return None if items is None else tuple(change_from_dict(item) for item in items)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            stats["entry does not decode"] += 1
-            return None
-
-    def put(self, changes: tuple[Change, ...], *parts: str) -> None:
-        """Store the changes; errors are swallowed (the cache is optional)."""
-        self.put_json([c.to_dict() for c in changes], *parts)
-
-    def get_json(self, *parts: str) -> Any:
-        """A cached JSON value, or None when absent or unusable."""
+    def _text(self, parts: tuple[str, ...]) -> str | None:
         if not self.enabled:
             return None
         if parts in self._seen:
@@ -397,7 +379,66 @@ class DiffCache:
         if raw is None:
             return None
         try:
-            return _DECODER.decode(raw.decode("utf-8"))
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            stats["entry does not decode"] += 1
+            return None
+
+    def has(self, *parts: str) -> bool:
+        """Whether an entry exists (kept for the `get` that usually follows)."""
+        text = self._text(parts)
+        if text is not None:
+            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
+                self._seen.clear()
+            self._seen[parts] = text
+        return text is not None
+
+    def get(self, *parts: str) -> tuple[Change, ...] | None:
+        """The cached changes, or None when absent or unusable."""
+        text = self._text(parts)
+        try:
+            return None if text is None else changes_from_json(text)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+            stats["entry does not decode"] += 1
+            return None
+
+    def get_text(self, *parts: str) -> str | None:
+        """The cached changes as `changes_json` wrote them, or None when absent or unusable
+        (not JSON, or not a list of objects with every field of a change)."""
+        text = self._text(parts)
+        if text is None:
+            return None
+        try:
+            items = _decode(text, 0)[0]
+        except (ValueError, RecursionError):
+            items = None
+        if type(items) is not list or not all(
+                type(item) is dict and item.keys() >= _CHANGE_FIELDS for item in items):
+            stats["entry does not decode"] += 1
+            return None
+        return text
+
+    def put(self, changes: tuple[Change, ...], *parts: str) -> str | None:
+        """Store the changes (errors are swallowed: the cache is optional); their text, or
+        None when the cache is off."""
+        if not self.enabled:
+            return None
+        text = changes_json(changes)
+        self.put_text(text, *parts)
+        return text
+
+    def put_text(self, text: str, *parts: str) -> None:
+        """Store changes already written by `changes_json`."""
+        if self.enabled:
+            self.store.put(*self._key(parts), text.encode("utf-8"))
+
+    def get_json(self, *parts: str) -> Any:
+        """A cached JSON value, or None when absent or unusable."""
+        text = self._text(parts)
+        if text is None:
+            return None
+        try:
+            return _DECODER.decode(text)
         except (ValueError, RecursionError):
             stats["entry does not decode"] += 1
             return None
@@ -415,3 +456,23 @@ class DiffCache:
     def close(self) -> None:
         """Write what is pending and close the database."""
         self.store.close()
+
+
+_CHANGE_FIELDS = frozenset(("fingerprint", "path", "path_text", "label", "area", "kind", "rule",
+                            "direction", "severity", "old", "new", "unit", "sentence",
+                            "citation", "unconfirmed", "old_position", "new_position",
+                            "redline", "redline_zh"))
+
+
+def changes_json(changes: tuple[Change, ...]) -> str:
+    """Changes as a JSON timeline writes them (`dumps_indented`, invisible characters
+    escaped), at the top level: nested, each line after the first takes the indent."""
+    return escape_json(dumps_indented([change.to_dict() for change in changes]))
+
+
+def changes_from_json(text: str) -> tuple[Change, ...]:
+    """The changes back from `changes_json` text (ValueError if it holds no list)."""
+    items = _decode(text, 0)[0]
+    if type(items) is not list:
+        raise ValueError("not a list of changes")
+    return tuple(change_from_dict(item) for item in items)

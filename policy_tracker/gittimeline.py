@@ -3,12 +3,13 @@ revision of that file that loaded."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .cache import DiffCache, DocumentCache
+from .cache import DiffCache, DocumentCache, changes_from_json
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, NotFoundError, ValidationError
@@ -20,6 +21,9 @@ from .rules import split_rules
 from .validate import build_meta, build_policy, check_schema
 
 Progress = Callable[[int, int], None]
+Step = tuple[Event, "str | None"]
+"""An event and, when at hand, the JSON text of its changes (`cache.changes_json`); when
+the text came from the cache, the event's own changes are left empty (see `full_event`)."""
 
 
 def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
@@ -57,6 +61,22 @@ def iter_git_events(repo_dir: str, path: str, rev_range: str | None = None,
     stood in that commit's parent; a file that did not exist there is compared with nothing
     ("added in this range"), so every rule it has is an addition.
     """
+    for event, text in iter_git_steps(repo_dir, path, rev_range, use_cache, progress, notes):
+        yield full_event(event, text)
+
+
+def full_event(event: Event, text: str | None) -> Event:
+    """The event with its changes, decoded from `text` when they were left out."""
+    if text is None or event.changes or text == "[]":
+        return event
+    return dataclasses.replace(event, changes=changes_from_json(text))
+
+
+def iter_git_steps(repo_dir: str, path: str, rev_range: str | None = None,
+                   use_cache: bool = True, progress: Progress | None = None,
+                   notes: Callable[[str], None] | None = None) -> Iterator[Step]:
+    """`iter_git_events`, each event with the JSON text of its changes when it is at hand
+    (cached comparisons are never decoded here: a JSON output copies their text)."""
     rel = repo_path(path)
     # One file is one chain across its renames; in a folder each path is its own chain.
     chain = rel if is_policy_file(rel) else None
@@ -138,7 +158,7 @@ class _Steps:
                             "meta", revision.blob)
         return side, meta
 
-    def event(self, revision: Revision, order: int, chain: str) -> Event:
+    def event(self, revision: Revision, order: int, chain: str) -> Step:
         commit = Commit(revision.commit, revision.committed, revision.authored,
                         revision.subject)
         base: dict[str, Any] = dict(id=f"{revision.commit[:12]}:{revision.path}#{order}",
@@ -165,42 +185,40 @@ class _Steps:
             if previous is not None and previous[1] != NO_BLOB:
                 self.last.setdefault(chain, previous)  # the next good one compares with it
             return Event(date=commit_day, title=subject, changes=(), error=str(revision.error),
-                         previous=prev_name, **base)
+                         previous=prev_name, **base), None
         catalog = self.catalogs.get(revision.path)
         if revision.document is None and not revision.skipped:
             gone = _Side(f"{revision.commit[:12]}:(deleted)", None, catalog, False)
             try:
-                changes = self._changes(previous, (gone, ""), catalog)
+                changes, text = self._changes(previous, (gone, ""), catalog)
             except LoadError:  # its state before the range, read only now, does not load
-                changes, prev_name = (), ""
+                (changes, text), prev_name = ((), None), ""
             self.last.pop(chain, None)
             return Event(date=commit_day, title=subject, changes=changes, previous=prev_name,
-                         **base)
+                         **base), text
         side, meta = self._side_of(revision, catalog)
-        changes = self._changes(previous, (side, revision.blob), catalog)
+        changes, text = self._changes(previous, (side, revision.blob), catalog)
         self.last[chain] = (side, revision.blob)
         date = meta.dates.effective if meta else None
         return Event(date=date or commit_day, title=meta.title if meta else subject,
-                     changes=changes, snapshot=meta, previous=prev_name, **base)
+                     changes=changes, snapshot=meta, previous=prev_name, **base), text
 
     def _changes(self, previous: tuple[_Side, str] | None, current: tuple[_Side, str],
-                 catalog: Catalog) -> tuple[Change, ...]:
-        """The changes from the last good version, read from the diff cache when both sides
-        are blobs it has seen under the same catalogue."""
+                 catalog: Catalog) -> tuple[tuple[Change, ...], str | None]:
+        """The changes from the last good version, and their JSON text when at hand: from
+        the diff cache (then only the text), else compared (and the text made for the cache)."""
         if previous is None:
-            return ()
+            return (), None
         (old, old_blob), (new, new_blob) = previous, current
         key = self._key(previous, (new.name, new_blob), catalog)
         # A deletion is cacheable too (its key names the deleting commit): otherwise a warm
         # run reads the deleted file's last version again to compare it with nothing.
         cacheable = bool(old_blob)
-        cached = self.diffs.get(*key) if cacheable else None
-        if cached is not None:
-            return cached
+        text = self.diffs.get_text(*key) if cacheable else None
+        if text is not None:
+            return (), text
         changes = compare(old.version(), new.version(), catalog).changes
-        if cacheable:
-            self.diffs.put(changes, *key)
-        return changes
+        return changes, self.diffs.put(changes, *key) if cacheable else None
 
 
 class _Side:

@@ -10,6 +10,7 @@ its sort key kept in memory; the spool is then read back in order and rendered e
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import pickle
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from .jsontext import dumps_indented
-from .gittimeline import event_order, git_timeline_head, iter_git_events
+from .gittimeline import event_order, full_event, git_timeline_head, iter_git_steps
 from .model import Event, RenderOptions, Timeline
 from .refs import repo_path
 from .render.csv import CHANGE_COLUMNS, EVENT_COLUMNS, change_row, event_cells
@@ -39,11 +40,14 @@ class EventSpool:
         self.keys: list[Key] = []
         self.invalid = 0
 
-    def add(self, event: Event) -> None:
-        """Keep one event (on disk) and its sort key (in memory)."""
+    def add(self, event: Event, text: str | None = None) -> None:
+        """Keep one event (on disk) and its sort key (in memory); with the JSON text of its
+        changes (`cache.changes_json`), the text stands for them."""
         date, order = event_order(event)
         self.keys.append((date, order, event.track, self.file.tell()))
-        pickle.dump(event, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if text is not None and event.changes:
+            event = dataclasses.replace(event, changes=())
+        pickle.dump((event, text), self.file, protocol=pickle.HIGHEST_PROTOCOL)
         self.invalid += bool(event.error)
 
     def tracks(self) -> tuple[str, ...]:
@@ -51,8 +55,13 @@ class EventSpool:
         self.keys.sort()
         return tuple(dict.fromkeys(key[2] for key in self.keys))
 
-    def events(self) -> Iterator[Event]:
+    def events(self) -> SpooledEvents:
         """The events in the documented order."""
+        return SpooledEvents(self)
+
+    def steps(self) -> Iterator[tuple[Event, str | None]]:
+        """The events in the documented order, each with the JSON text of its changes when
+        the spool has it (then the event's own changes are empty)."""
         self.keys.sort()
         for key in self.keys:
             self.file.seek(key[3])
@@ -63,14 +72,25 @@ class EventSpool:
         self.file.close()
 
 
+class SpooledEvents:
+    """The spool's events in order; the JSON writer reads their changes as text."""
+
+    def __init__(self, spool: EventSpool) -> None:
+        self.spool = spool
+
+    def __iter__(self) -> Iterator[Event]:
+        for event, text in self.spool.steps():
+            yield full_event(event, text)
+
+
 def spool_git_events(repo_dir: str, path: str, rev_range: str | None, use_cache: bool,
                      progress: Callable[[int, int], None] | None,
                      notes: Callable[[str], None] | None) -> EventSpool:
     """Read the history into a spool (the caller closes it)."""
     spool = EventSpool()
     try:
-        for event in iter_git_events(repo_dir, path, rev_range, use_cache, progress, notes):
-            spool.add(event)
+        for event, text in iter_git_steps(repo_dir, path, rev_range, use_cache, progress, notes):
+            spool.add(event, text)
     except BaseException:
         spool.close()
         raise
@@ -87,13 +107,28 @@ def _json(head: Timeline, events: Iterable[Event], options: RenderOptions) -> It
     rest = head.to_dict()
     del rest["events"]
     first = True
-    for event in events:
-        yield escape_invisible(("{\n  \"events\": [\n" if first else ",\n")
-                               + "    " + dumps_indented(event.to_dict(), 2))
+    steps = events.spool.steps() if isinstance(events, SpooledEvents) \
+        else ((event, None) for event in events)
+    for event, text in steps:
+        yield ("{\n  \"events\": [\n" if first else ",\n") + "    " + _event_json(event, text)
         first = False
     tail = json.dumps(rest, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     yield escape_invisible(("{\n  \"events\": []," if first else "\n  ],")
                            + tail[1:]) + "\n"
+
+
+_NO_CHANGES = '\n      "changes": [],'
+
+
+def _event_json(event: Event, text: str | None) -> str:
+    """One event of the `events` list; the text of its changes, when given, is copied in
+    (it is written and escaped already), not rebuilt."""
+    if text is None or event.changes:
+        return escape_invisible(dumps_indented(event.to_dict(), 2))
+    head = escape_invisible(dumps_indented(event.to_dict(), 2))
+    # The event's own keys are the only ones six spaces in, so this is its "changes" key.
+    return head.replace(_NO_CHANGES, '\n      "changes": ' + text.replace("\n", "\n      ")
+                        + ",", 1)
 
 
 def _jsonl(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:

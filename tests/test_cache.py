@@ -20,9 +20,10 @@ import pytest
 
 from policy_tracker import cache as cache_module
 from policy_tracker.cache import (FORMAT_VERSION, LOADER_VERSION, DiffCache, DocumentCache,
-                                  default_cache_dir, stats)
+                                  changes_from_json, changes_json, default_cache_dir, stats)
 from policy_tracker.load import has_c_loader, parse_document
-from policy_tracker.model import Document, ItemKey
+from policy_tracker.model import Change, Document, ItemKey
+from policy_tracker.render.json import escape_invisible
 
 BLOB = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"
 OTHER = "0f18e512dba79e4c8300dd08aeb37f8e728b8dad"
@@ -252,6 +253,42 @@ def test_a_shape_valid_comparison_never_erases_real_changes(tmp_path: Path,
     if damage != []:  # (an empty list that passes its digest is a forgery: see the README)
         reseal(diffs, zlib.compress(json.dumps(damage).encode()))
         assert diffs.get(BLOB, OTHER, "catalogue") is None  # not a list of changes
+    diffs.close()
+
+
+def _some_changes() -> tuple[Change, ...]:
+    from policy_tracker.catalog import Catalog
+    from policy_tracker.diff import compare
+    from policy_tracker.model import RuleTree, Version
+
+    old = Version("old", RuleTree({"fee": 1, "note": "a\u200bb", "gone": [1]}, {}))
+    new = Version("new", RuleTree({"fee": 2, "note": "a\nb", "added": {"x": None}}, {}))
+    return compare(old, new, Catalog(generic=True)).changes
+
+
+def test_comparisons_are_stored_as_the_text_a_json_timeline_writes(tmp_path: Path) -> None:
+    changes = _some_changes()
+    assert len(changes) >= 3
+    diffs = DiffCache(str(tmp_path / "cache"))
+    text = diffs.put(changes, BLOB, OTHER, "catalogue")
+    assert text == changes_json(changes) == escape_invisible(json.dumps(
+        [c.to_dict() for c in changes], sort_keys=True, indent=2, ensure_ascii=False))
+    assert "\\u200b" in text and "\u200b" not in text
+    diffs.close()
+    again = DiffCache(str(tmp_path / "cache"))
+    assert again.get_text(BLOB, OTHER, "catalogue") == text
+    assert again.get(BLOB, OTHER, "catalogue") == changes == changes_from_json(text)
+    assert DiffCache(str(tmp_path / "cache"), enabled=False).put(changes, BLOB) is None
+
+
+@pytest.mark.parametrize("damage", ["{}", "[1]", '[{"kind": "added"}]', "[", "[NaN]"])
+def test_stored_text_that_is_not_a_list_of_changes_is_refused(tmp_path: Path,
+                                                              damage: str) -> None:
+    diffs = DiffCache(str(tmp_path / "cache"))
+    diffs.put(_some_changes(), BLOB, OTHER, "catalogue")
+    reseal(diffs, zlib.compress(damage.encode()))
+    assert diffs.get_text(BLOB, OTHER, "catalogue") is None
+    assert diffs.get(BLOB, OTHER, "catalogue") is None
     diffs.close()
 
 

@@ -79,10 +79,23 @@ def folder_history(tmp_path: Path) -> Path:
     return repo
 
 
+def _streamed_git(repo: Path, fmt: str, use_cache: bool) -> str:
+    spool = spool_git_events(str(repo), "p", None, use_cache, None, None)
+    try:
+        return "".join(stream_timeline(fmt, head_for("p", spool), spool.events(),
+                                       RenderOptions()))
+    finally:
+        spool.close()
+
+
 @pytest.mark.parametrize("fmt", STREAMED)
-def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt: str) -> None:
+@pytest.mark.parametrize("cache", ["none", "cold", "warm"])
+def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt: str,
+                                                      cache: str) -> None:
     built = build_git_timeline(str(folder_history), "p", use_cache=False)
-    spool = spool_git_events(str(folder_history), "p", None, False, None, None)
+    if cache == "warm":
+        _streamed_git(folder_history, fmt, True)
+    spool = spool_git_events(str(folder_history), "p", None, cache != "none", None, None)
     try:
         assert spool.invalid == 1 and len(spool.keys) == len(built.events) == 7
         text = "".join(stream_timeline(fmt, head_for("p", spool), spool.events(),
@@ -92,6 +105,27 @@ def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt:
     assert text == render("timeline", fmt, built, RenderOptions())
     dates = [e.date for e in built.events]
     assert dates == sorted(dates) and dates[0] == dt.date(2010, 1, 1)
+
+
+def test_a_warm_json_timeline_copies_the_cached_text(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached changes are written as stored, never decoded and encoded again, and the text
+    is what the whole-timeline renderer gives, invisible characters and line breaks too."""
+    from policy_tracker.model import Change
+
+    repo = init_repo(tmp_path / "repo")
+    commit(repo, {"p/a.yaml": "a: 1\nnote: plain\n", "p/b.yaml": "b: [1, 2]\n"}, "start",
+           "2022-01-01T10:00:00+00:00")
+    commit(repo, {"p/a.yaml": "a: 2\nnote: \"zero\\u200bwidth\\nand two lines\"\n"},
+           "odd text", "2022-02-01T10:00:00+00:00")
+    commit(repo, {"p/b.yaml": "b: [1, 3]\nchanges: []\n", "p/a.yaml": None}, "more",
+           "2022-03-01T10:00:00+00:00")
+    built = render("timeline", "json", build_git_timeline(str(repo), "p", use_cache=False),
+                   RenderOptions())
+    assert "\\u200b" in built
+    assert _streamed_git(repo, "json", True) == built  # cold: fills the cache
+    monkeypatch.setattr(Change, "to_dict", lambda self: pytest.fail("change encoded again"))
+    assert _streamed_git(repo, "json", True) == built
 
 
 def test_the_cli_streams_and_counts_invalid_revisions(folder_history: Path, run_cli: Any,
