@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
+import pickle
 import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -107,6 +109,11 @@ class _Steps:
         self.ranged = ranged
         self.last: dict[str, tuple[_Side, str]] = {}
 
+    def _kept(self, side: _Side) -> _Side:
+        """A side as it waits for the next revision of its chain: packed in a folder, which
+        keeps one per file (one file keeps one, ready for the next comparison)."""
+        return side if self.chain else side.pack()
+
     def _previous(self, chain: str, path: str) -> tuple[_Side, str] | None:
         """The last good version of the chain; in a range, nothing yet means "absent"."""
         found = self.last.get(chain)
@@ -183,7 +190,8 @@ class _Steps:
         subject = Text(revision.subject, revision.subject)
         if revision.error is not None:
             if previous is not None and previous[1] != NO_BLOB:
-                self.last.setdefault(chain, previous)  # the next good one compares with it
+                # The next good one compares with it.
+                self.last.setdefault(chain, (self._kept(previous[0]), previous[1]))
             return Event(date=commit_day, title=subject, changes=(), error=str(revision.error),
                          previous=prev_name, **base), None
         catalog = self.catalogs.get(revision.path)
@@ -198,7 +206,7 @@ class _Steps:
                          **base), text
         side, meta = self._side_of(revision, catalog)
         changes, text = self._changes(previous, (side, revision.blob), catalog)
-        self.last[chain] = (side, revision.blob)
+        self.last[chain] = (self._kept(side), revision.blob)
         date = meta.dates.effective if meta else None
         return Event(date=date or commit_day, title=meta.title if meta else subject,
                      changes=changes, snapshot=meta, previous=prev_name, **base), text
@@ -230,11 +238,33 @@ class _Side:
         # snapshot None: not known until the document is read (a parent's version).
         self.name, self.document, self.catalog, self.snapshot = name, document, catalog, snapshot
         self.loader = loader
+        self.packed = b""
         self._version: Version | None = None
+
+    def pack(self) -> _Side:
+        """Keep the document pickled until a comparison needs it again: a parsed file and
+        its positions take about seven times the memory of their pickle, and a folder's
+        history keeps the last version of every file."""
+        if self.document is not None:
+            self.packed = pickle.dumps(self.document, protocol=pickle.HIGHEST_PROTOCOL)
+            self.document = self._version = None
+        return self
+
+    def _unpack(self) -> Document:
+        was_enabled = gc.isenabled()
+        gc.disable()  # as in `load`: many containers, no cycles
+        try:
+            document: Document = pickle.loads(self.packed)  # noqa: S301 - pickled just above
+        finally:
+            if was_enabled:
+                gc.enable()
+        self.packed = b""
+        return document
 
     def version(self) -> Version:
         if self._version is None:
-            doc = self.document or (self.loader() if self.loader else None)
+            doc = self.document or (self._unpack() if self.packed else None) or \
+                (self.loader() if self.loader else None)
             if self.snapshot is None and doc is not None:
                 self.snapshot = _is_snapshot(doc)
             if doc is None:

@@ -219,34 +219,42 @@ _ASKED_AT_ONCE = 1000  # 41 bytes a request: never more than a pipe holds, so no
 
 
 def _load_all(reader: BlobReader, jobs: list[Job], cache: DocumentCache) -> list[Loaded]:
-    """Each job's document or load error; the blobs not in the cache are asked of git all at
-    once (git inflates the next while the first is parsed), then parsed in order."""
-    out: list[Loaded] = [(None, None)] * len(jobs)
-    asked: list[int] = []
-    for i, (mode, blob, name) in enumerate(jobs):
-        refused = _refuse_mode(mode, name)
-        cached = cache.get(blob, name) if refused is None else None
-        if refused is not None or cached is not None:
-            out[i] = (cached, refused)
-        else:
-            asked.append(i)
-    for start in range(0, len(asked), _ASKED_AT_ONCE):
-        chunk = asked[start:start + _ASKED_AT_ONCE]
-        reader.ask([jobs[i][1] for i in chunk])
-        for i in chunk:
-            _, blob, name = jobs[i]
+    """Each job's document or load error."""
+    return list(_iter_loaded(reader, jobs, cache))
+
+
+def _iter_loaded(reader: BlobReader, jobs: list[Job], cache: DocumentCache
+                 ) -> Iterator[Loaded]:
+    """Each job's document or load error, in order, each parsed only when the caller comes
+    to it (a commit that touches 4,000 files never holds 4,000 parsed files); the blobs not in
+    the cache are asked of git a thousand at a time (git inflates the next while one is
+    parsed). The caller takes them all, or stops using the reader."""
+    for start in range(0, len(jobs), _ASKED_AT_ONCE):
+        chunk = jobs[start:start + _ASKED_AT_ONCE]
+        found: list[Loaded | None] = []
+        for mode, blob, name in chunk:
+            refused = _refuse_mode(mode, name)
+            cached = cache.get(blob, name) if refused is None else None
+            found.append((cached, refused) if refused is not None or cached is not None
+                         else None)
+        asked = [job[1] for job, done in zip(chunk, found) if done is None]
+        if asked:
+            reader.ask(asked)
+        for (_, blob, name), done in zip(chunk, found):
+            if done is not None:
+                yield done
+                continue
             try:
                 document = parse_document(reader.answer(blob, name, MAX_BYTES), name)
             except LoadError as exc:
-                out[i] = (None, exc)
+                yield None, exc
                 continue
             cache.put(blob, document)
-            out[i] = (document, None)
-    return out
+            yield document, None
 
 
 def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry, bool]],
-               cache: DocumentCache, wanted: Wanted | None) -> list[Revision]:
+               cache: DocumentCache, wanted: Wanted | None) -> Iterator[Revision]:
     """The revisions of one commit (each entry with whether it is its file's first).
 
     A file that cannot be loaded becomes `error`, a deleted one has neither, one the caller
@@ -277,15 +285,16 @@ def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry,
             own = len(jobs)
             jobs.append((mode, blob, f"{record.commit[:12]}:{escape_path(path)}"))
         plans.append((fields, own, parent_job))
-    loaded = _load_all(reader, jobs, cache)
-    out = []
+    loaded = _iter_loaded(reader, jobs, cache)
     for fields, own, parent_job in plans:
-        if own >= 0:
-            fields["document"], fields["error"] = loaded[own]
+        # In job order: a file's parent was asked for before the file itself.
         if parent_job >= 0:
-            fields["parent_document"], fields["parent_error"] = loaded[parent_job]
-        out.append(Revision(**fields))
-    return out
+            fields["parent_document"], fields["parent_error"] = next(loaded)
+        if own >= 0:
+            fields["document"], fields["error"] = next(loaded)
+        revision = Revision(**fields)
+        fields.clear()  # the plan must not keep the document once it is handed on
+        yield revision
 
 
 def _lookup(repo: Repo, commit_id: str, rel: str) -> Any | None:

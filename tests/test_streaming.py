@@ -201,3 +201,33 @@ def test_no_progress_bar_when_not_on_a_terminal(folder_history: Path, run_cli: A
     result = run_cli("timeline", "--git", "p", "--no-cache", "--format", "jsonl")
     assert "Reading history" not in result.stderr
     assert "\r" not in result.stderr
+
+
+def test_a_folder_history_keeps_each_file_packed(tmp_path: Path) -> None:
+    """The last version of each file waits for its next revision pickled, not parsed: memory
+    for 60 files of 300 rules stays far below what their parsed trees take."""
+    repo = init_repo(tmp_path / "repo")
+    body = "".join(f"k{i}:\n  values:\n    2020-01-01: {{value: {i}}}\n" for i in range(300))
+    commit(repo, {f"p/f{n}.yaml": body for n in range(60)}, "start",
+           "2022-01-01T10:00:00+00:00")
+    commit(repo, {"p/f0.yaml": body.replace("value: 7}", "value: 8}")}, "change one",
+           "2022-02-01T10:00:00+00:00")
+    from policy_tracker.gittimeline import iter_git_events
+    from policy_tracker.load import parse_document
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        parse_document(body.encode(), "x")
+        one_file = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        events = iter_git_events(str(repo), "p", use_cache=False)
+        for count, event in enumerate(events, 1):
+            if count == 60:
+                gc.collect()
+                held = tracemalloc.get_traced_memory()[0] - base
+        assert event.changes and event.changes[0].path_text == "k7.values.2020-01-01.value"
+    finally:
+        tracemalloc.stop()
+    assert held < 60 * one_file / 3, (held, one_file)
