@@ -74,13 +74,14 @@ def tamper(store: DocumentCache | DiffCache, **columns: object) -> None:
 
 
 def reseal(store: DocumentCache | DiffCache, payload: bytes) -> None:
-    """Replace every payload and recompute its digest: damage that passes the digest."""
+    """Replace every payload and recompute its digest: damage that passes the digest (the
+    entries of these tests are BLOB's document, or the comparison BLOB, OTHER, catalogue)."""
+    kind, inputs = ("changes", f"{BLOB}\x1f{OTHER}\x1fcatalogue") \
+        if isinstance(store, DiffCache) else ("document", BLOB)
     with rows(store) as db:
-        for kind, key, inputs, version in db.execute(
-                "SELECT kind, key, inputs, version FROM entries").fetchall():
-            db.execute("UPDATE entries SET payload = ?, digest = ? WHERE kind = ? AND key = ?",
-                       (payload, cache_module._digest(kind, key, inputs, version, payload),
-                        kind, key))
+        for row_id, version in db.execute("SELECT id, version FROM entries").fetchall():
+            db.execute("UPDATE entries SET payload = ?, digest = ? WHERE id = ?",
+                       (payload, cache_module._digest(kind, inputs, version, payload), row_id))
 
 
 def test_default_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -109,18 +110,18 @@ def test_round_trip_gives_the_same_document(store: DocumentCache) -> None:
             fresh.data, path)
 
 
-def test_an_entry_names_its_inputs_and_version_and_carries_a_digest(
+def test_an_entry_carries_its_version_and_a_digest_of_its_inputs(
         store: DocumentCache) -> None:
     fresh = parsed()
     store.put(BLOB, fresh)
     with rows(store) as db:
-        found = db.execute("SELECT kind, key, inputs, version, digest, payload FROM entries"
-                           ).fetchall()
+        found = db.execute("SELECT id, version, digest, payload FROM entries").fetchall()
     assert len(found) == 1
-    kind, key, inputs, version, digest, payload = found[0]
-    assert (kind, key, inputs) == ("document", BLOB, BLOB)
+    row_id, version, digest, payload = found[0]
+    assert row_id == cache_module._entry_id("document", BLOB)
     assert version == f"f{FORMAT_VERSION}-v{LOADER_VERSION}-auto"
-    assert digest == cache_module._digest(kind, key, inputs, version, payload)
+    assert digest == cache_module._digest("document", BLOB, version, payload)
+    assert digest != cache_module._digest("document", OTHER, version, payload)
     entry = json.loads(zlib.decompress(payload))
     assert set(entry) == {"data", "marks"}
     assert entry["data"] == fresh.data
@@ -192,7 +193,7 @@ def test_an_edited_entry_is_never_shown_as_fact(store: DocumentCache) -> None:
         (payload,) = db.execute("SELECT payload FROM entries").fetchone()
     forged = zlib.compress(zlib.decompress(payload).replace(b"Justice", b"PWNED"))
     tamper(store, payload=forged)
-    assert ignored(store, lambda: store.get(BLOB, "x")) == "entry fails its digest"
+    assert "fails its digest" in ignored(store, lambda: store.get(BLOB, "x"))
     store.put(BLOB, parsed(b"authority: Ministry of Justice\n"))  # rewritten
     back = store.get(BLOB, "x")
     assert back is not None and back.data == {"authority": "Ministry of Justice"}
@@ -200,11 +201,10 @@ def test_an_edited_entry_is_never_shown_as_fact(store: DocumentCache) -> None:
 
 def test_an_entry_stands_only_for_the_inputs_it_names(store: DocumentCache) -> None:
     store.put(BLOB, parsed())
-    tamper(store, key=OTHER)  # moved under another blob id, digest and inputs unchanged
+    # Moved under another blob id, digest unchanged:
+    tamper(store, id=cache_module._entry_id("document", OTHER))
     assert "other inputs" in ignored(store, lambda: store.get(OTHER, "x"))
-    tamper(store, inputs=OTHER)
-    assert ignored(store, lambda: store.get(OTHER, "x")) == "entry fails its digest"
-    tamper(store, inputs=BLOB, key=BLOB, version="f0-v0-auto")
+    tamper(store, id=cache_module._entry_id("document", BLOB), version="f0-v0-auto")
     assert "another version" in ignored(store, lambda: store.get(BLOB, "x"))
 
 
@@ -298,9 +298,9 @@ def test_a_comparison_names_every_part_of_its_key(tmp_path: Path) -> None:
     assert diffs.get_json(BLOB, OTHER, "catalogue") == ["x"]
     assert diffs.get_json(OTHER, BLOB, "catalogue") is None
     assert diffs.get_json(BLOB, OTHER, "another catalogue") is None
-    with rows(diffs) as db:
-        (inputs,) = db.execute("SELECT inputs FROM entries").fetchone()
-    assert inputs.split("\x1f") == [BLOB, OTHER, "catalogue"]
+    # Under the row of another key, it is refused: its digest names every part of its own.
+    tamper(diffs, id=cache_module._entry_id("changes", f"{BLOB}\x1f{OTHER}\x1fother"))
+    assert "other inputs" in ignored(diffs, lambda: diffs.get_json(BLOB, OTHER, "other"))
 
 
 def test_entries_of_a_few_kilobytes_share_pages(tmp_path: Path) -> None:
@@ -317,19 +317,21 @@ def test_entries_of_a_few_kilobytes_share_pages(tmp_path: Path) -> None:
     assert os.path.getsize(database(diffs)) < 1.4 * stored
 
 
-def test_a_database_of_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tail", [") WITHOUT ROWID", ")"])
+def test_a_database_of_an_old_layout_is_rebuilt(tmp_path: Path, tail: str) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()
     with contextlib.closing(sqlite3.connect(folder / "comparisons.sqlite3")) as db, db:
         db.execute("CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, inputs TEXT "
                    "NOT NULL, version TEXT NOT NULL, digest BLOB NOT NULL, payload BLOB NOT "
-                   "NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                   "NULL, PRIMARY KEY (kind, key)" + tail)
+        db.execute("INSERT INTO entries VALUES ('changes', 'k', 'i', 'v', x'00', x'00')")
     diffs = DiffCache(str(folder))
     diffs.put_json(["x"], BLOB, OTHER, "catalogue")
     assert diffs.get_json(BLOB, OTHER, "catalogue") == ["x"]
     with rows(diffs) as db:
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries'").fetchone()
-    assert "WITHOUT ROWID" not in sql.upper()
+    assert sql == cache_module._LAYOUT
 
 
 def _special_database(kind: str, path: Path) -> None:
