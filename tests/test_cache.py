@@ -11,7 +11,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from policy_tracker import cache as cache_module
 from policy_tracker.cache import (FORMAT_VERSION, LOADER_VERSION, DiffCache, DocumentCache,
                                   changes_from_json, changes_json, default_cache_dir, stats)
-from policy_tracker.load import has_c_loader, parse_document
+from policy_tracker.load import parse_document
 from policy_tracker.model import Change, Document, ItemKey
 from policy_tracker.render.json import escape_invisible
 
@@ -422,35 +421,3 @@ def test_two_caches_at_once_share_the_databases(tmp_path: Path) -> None:
     three = DocumentCache(str(tmp_path / "c"))
     assert three.get(BLOB, "x") is not None and three.get(OTHER, "x") is not None
     three.close()
-
-
-def _policy(size: int) -> bytes:
-    rows = []
-    for i in range(size):
-        rows.append(f"  - id: rule-{i}\n    amount: {i * 3}\n    label: \"Rule number {i} "
-                    f"with some text\"\n    tags: [a, b, c]\n    since: 2020-01-{i % 28 + 1:02d}\n")
-    return ("snapshot:\n  id: s\nrules:\n" + "".join(rows)).encode()
-
-
-def _best(action: object, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def test_a_cache_hit_is_at_least_10_times_faster_than_parsing(store: DocumentCache) -> None:
-    data = _policy(1600)  # about 200 KB, the size the performance goals are set for
-    assert 150_000 < len(data) < 300_000
-    document = parse_document(data, "big.yaml")
-    store.put(BLOB, document)
-    assert store.get(BLOB, "x") is not None
-    parse = _best(lambda: parse_document(data, "big.yaml"), 5)
-    hit = _best(lambda: store.get(BLOB, "big.yaml"), 15)
-    # A hit also checks the entry's digest and reads it from SQLite: about 2.5 ms against a
-    # 40-65 ms parse on these machines; the margin for a loaded machine is generous, and the
-    # timing targets proper are the benchmark suite's (bench/run.py, scenarios 4 and 8).
-    factor = 10 if has_c_loader() else 50
-    assert parse / hit >= factor, f"parse {parse * 1000:.1f} ms, hit {hit * 1000:.2f} ms"
