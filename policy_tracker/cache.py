@@ -366,6 +366,10 @@ class _LazyMarks(Mapping[str, Any]):
         return len(self._load())
 
 
+_SEEN_BYTES = 16 << 20
+_SEEN_ENTRIES = 50_000
+
+
 class DiffCache:
     """The changes between two blobs under one catalogue, so a history is compared once.
 
@@ -378,6 +382,7 @@ class DiffCache:
                            f"f{FORMAT_VERSION}-{_loader_key()}-d{DIFF_VERSION}", enabled,
                            zdict=_ZDICT)
         self._seen: dict[tuple[str, ...], str] = {}
+        self._seen_bytes = 0
 
     @classmethod
     def default(cls, enabled: bool = True) -> DiffCache:
@@ -394,7 +399,9 @@ class DiffCache:
         if not self.enabled:
             return None
         if parts in self._seen:
-            return self._seen.pop(parts)
+            text = self._seen.pop(parts)
+            self._seen_bytes -= len(text)
+            return text
         raw = self.store.get(*self._key(parts))
         if raw is None:
             return None
@@ -407,10 +414,15 @@ class DiffCache:
     def has(self, *parts: str) -> bool:
         """Whether an entry exists (kept for the `get` that usually follows)."""
         text = self._text(parts)
-        if text is not None:
-            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
+        if text is not None and self._seen_bytes + len(text) <= _SEEN_BYTES:
+            # Every file of a commit is asked about before any is compared: the entries
+            # wait for their `get` (up to a bound; beyond it, `get` reads them again).
+            if len(self._seen) >= _SEEN_ENTRIES:
                 self._seen.clear()
-            self._seen[parts] = text
+                self._seen_bytes = 0
+            if parts not in self._seen:
+                self._seen_bytes += len(text)
+                self._seen[parts] = text
         return text is not None
 
     def get(self, *parts: str) -> tuple[Change, ...] | None:

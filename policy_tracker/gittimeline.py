@@ -315,12 +315,16 @@ class _Catalogs:
         self.reader: BlobReader | None = None
         self.found: dict[str, Catalog] = {}
         self.by_blob: dict[str, Catalog] = {}
+        self.by_path: dict[str, Catalog] = {}  # asked several times for each revision
 
     def get(self, path: str) -> Catalog:
-        head = posixpath.join(posixpath.dirname(posixpath.dirname(path)), "policy.yaml")
-        if head not in self.found:
-            self.found[head] = self._read(head)
-        return self.found[head]
+        found = self.by_path.get(path)
+        if found is None:
+            head = posixpath.join(posixpath.dirname(posixpath.dirname(path)), "policy.yaml")
+            if head not in self.found:
+                self.found[head] = self._read(head)
+            found = self.by_path[path] = self.found[head]
+        return found
 
     def _start(self) -> tuple[dict[str, tuple[str, str]], BlobReader]:
         if self.heads is None or self.reader is None:
