@@ -469,6 +469,8 @@ class DiffCache:
         text = self._text(parts)
         if text is None:
             return None
+        if text == "[null]":  # the summary of every file that is not a snapshot
+            return [None]
         try:
             return _DECODER.decode(text)
         except (ValueError, RecursionError):

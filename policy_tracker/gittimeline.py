@@ -108,6 +108,7 @@ class _Steps:
         self.repo_dir, self.catalogs, self.diffs, self.chain = repo_dir, catalogs, diffs, chain
         self.ranged = ranged
         self.last: dict[str, tuple[_Side, str]] = {}
+        self.fingerprints: dict[int, tuple[Catalog, str]] = {}
 
     def _kept(self, side: _Side) -> _Side:
         """A side as it waits for the next revision of its chain: packed in a folder, which
@@ -143,10 +144,13 @@ class _Steps:
         name = f"{commit[:12]}:{path}"
         return _Side(name, None, catalog, None, _Loader(self.catalogs, blob, name))
 
-    @staticmethod
-    def _key(previous: tuple[_Side, str], current: tuple[str, str],
+    def _key(self, previous: tuple[_Side, str], current: tuple[str, str],
              catalog: Catalog) -> tuple[str, ...]:
-        return (previous[1], current[1], previous[0].name, current[0], catalog.fingerprint)
+        # A catalogue's fingerprint hashes its whole content: once per catalogue, not per key.
+        found = self.fingerprints.get(id(catalog))
+        if found is None or found[0] is not catalog:
+            found = self.fingerprints[id(catalog)] = (catalog, catalog.fingerprint)
+        return (previous[1], current[1], previous[0].name, current[0], found[1])
 
     def _side_of(self, revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | None]:
         """The revision's side and summary, from its document or (when skipped) the cache."""
