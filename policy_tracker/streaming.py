@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import json
 import pickle
 import tempfile
+from json.encoder import encode_basestring
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from .jsontext import dumps_indented
 from .gittimeline import event_order, full_event, git_timeline_head, iter_git_steps
-from .model import Event, RenderOptions, Timeline
+from .model import Commit, Event, RenderOptions, Text, Timeline
 from .refs import repo_path
 from .render.csv import CHANGE_COLUMNS, EVENT_COLUMNS, change_row, event_cells
 from .render.escape import csv_cell
@@ -129,10 +131,43 @@ def _event_json(event: Event, text: str | None) -> str:
     (it is written and escaped already), not rebuilt."""
     if text is None or event.changes:
         return escape_invisible(dumps_indented(event.to_dict(), 2))
-    head = escape_invisible(dumps_indented(event.to_dict(), 2))
+    head = escape_invisible(_commit_event_json(event) or dumps_indented(event.to_dict(), 2))
     # The event's own keys are the only ones six spaces in, so this is its "changes" key.
     return head.replace(_NO_CHANGES, '\n      "changes": ' + text.replace("\n", "\n      ")
                         + ",", 1)
+
+
+# The keys of an event in the order `dumps_indented` writes them, as the template below has
+# them; checked against `Event.to_dict` at import, so a new field turns the template off.
+_COMMIT_EVENT_KEYS = ("base", "baseline", "changes", "commit", "date", "error", "file", "id",
+                      "previous", "snapshot", "title", "track")
+_TEMPLATE_ON = tuple(sorted(Event("", "", dt.date.min, Text(), ()).to_dict())) == \
+    _COMMIT_EVENT_KEYS and tuple(sorted(Commit("", dt.datetime.min, dt.datetime.min, "")
+                                        .to_dict())) == ("authored", "committed", "sha", "subject")
+
+
+def _commit_event_json(event: Event) -> str | None:
+    """`dumps_indented(event.to_dict(), 2)` for the commonest event of a git timeline (a
+    commit, no snapshot, no changes given), written from a template; None for any other."""
+    commit, title = event.commit, event.title
+    if not _TEMPLATE_ON or commit is None or event.snapshot is not None or event.base \
+            or event.changes or title.fr:
+        return None
+    return "".join((
+        '{\n      "base": [],\n      "baseline": ', "true" if event.baseline else "false",
+        ',\n      "changes": [],\n      "commit": {\n        "authored": ',
+        encode_basestring(commit.authored.isoformat()), ',\n        "committed": ',
+        encode_basestring(commit.committed.isoformat()), ',\n        "sha": ',
+        encode_basestring(commit.sha), ',\n        "subject": ',
+        encode_basestring(commit.subject), '\n      },\n      "date": ',
+        encode_basestring(event.date.isoformat()), ',\n      "error": ',
+        encode_basestring(event.error) if event.error else "null", ',\n      "file": ',
+        encode_basestring(event.file), ',\n      "id": ', encode_basestring(event.id),
+        ',\n      "previous": ',
+        encode_basestring(event.previous) if event.previous else "null",
+        ',\n      "snapshot": null,\n      "title": {\n        "en": ',
+        encode_basestring(title.en), ',\n        "zh": ', encode_basestring(title.zh),
+        '\n      },\n      "track": ', encode_basestring(event.track), "\n    }"))
 
 
 def _jsonl(head: Timeline, events: Iterable[Event], options: RenderOptions) -> Iterator[str]:

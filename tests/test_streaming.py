@@ -231,3 +231,24 @@ def test_a_folder_history_keeps_each_file_packed(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert held < 60 * one_file / 3, (held, one_file)
+
+
+@pytest.mark.parametrize("odd", ["", "plain", "quote \" \\ tab\t", "\u202e\u200b bidi",
+                                 "\x1b[2J", "\ud800", "中文 \U0001f600", "line\u2028break"])
+@pytest.mark.parametrize("error", ["", "a.yaml:3:1: bad"])
+@pytest.mark.parametrize("previous", ["", "abc:p/a.yaml"])
+def test_a_commit_event_from_the_template_is_the_generic_text(odd: str, error: str,
+                                                              previous: str) -> None:
+    from policy_tracker.jsontext import dumps_indented
+    from policy_tracker.model import Commit, Event
+    from policy_tracker.streaming import _commit_event_json
+
+    when = dt.datetime(2022, 3, 1, 10, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    event = Event(id=f"abc:{odd}#3", track=f"p/{odd}.yaml", date=dt.date(2022, 3, 1),
+                  title=Text(f"subject {odd}", f"subject {odd}"), changes=(),
+                  previous=previous, file=f"abc:p/{odd}", error=error,
+                  commit=Commit("a" * 40, when, when.replace(second=1), f"subject {odd}"))
+    assert _commit_event_json(event) == dumps_indented(event.to_dict(), 2)
+    for other in (dataclasses.replace(event, title=Text("t", "t", "fr")),
+                  dataclasses.replace(event, base=("x",)), dataclasses.replace(event, commit=None)):
+        assert _commit_event_json(other) is None
