@@ -2,16 +2,18 @@
 
 Two SQLite databases in the cache directory (created 0700): `documents.sqlite3` (the parse of
 each blob: its data and the flat marks of `SourceMap.flatten`) and `comparisons.sqlite3` (the
-changes between two blobs under one catalogue, and each snapshot's summary). Every entry is
-self-checking: its row names the inputs it was made from (the blob ids and every other part of
-the key) and the format version of the code that made it, and carries a BLAKE2b digest of
-kind, key, inputs, version and payload; the payload is zlib-compressed JSON, read with a size
-cap and decompressed with a cap. An entry that fails any check is ignored, counted (`stats`,
-shown by `--debug`) and rewritten; a database that is not a regular file or not a database
-is replaced. The cache is an optimisation: it may be deleted at any time and a failure to read
-or write it never fails a run.
+changes between two blobs under one catalogue, as the JSON text a timeline writes, and each
+snapshot's summary). Every entry is self-checking: its row is found by a hash of its kind and
+key, and carries the format version of the code that made it and a BLAKE2b digest of kind,
+inputs (the blob ids and every other part of the key), version and payload, so it can only
+stand for the inputs it was made from; the payload is zlib-compressed (comparisons with a
+preset dictionary), read with a size cap and decompressed with a cap. An entry that fails any
+check is ignored, counted (`stats`, shown by `--debug`) and rewritten; a database that is not
+a regular file or not a database, or of an older layout, is replaced. The cache is an
+optimisation: it may be deleted at any time and a failure to read or write it never fails a
+run.
 
-Trust: an entry can only stand in for the work its row names. Whoever can write the cache
+Trust: an entry can only stand in for the work its digest names. Whoever can write the cache
 directory can still make a blob seem to say something else (the digest detects damage, not
 forgery): `--no-cache` is for runs whose cache comes from storage others can write.
 """
@@ -32,13 +34,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .cachedir import default_cache_dir
+from .jsontext import dumps_indented
 from .model import Change, Document, SourceMap, change_from_dict
+from .visible import escape_json
 
 LOADER_VERSION = "1"
 """Bump whenever `load.parse_document` could return something else for the same bytes."""
 DIFF_VERSION = "1"
 """Bump whenever `diff.compare` could explain the same two versions differently."""
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 """The layout of the databases and entries."""
 
 MAX_ENTRY = 64 * 1024 * 1024
@@ -66,9 +70,18 @@ def _loader_key() -> str:
     return f"v{LOADER_VERSION}-{backend}"
 
 
-def _digest(kind: str, key: str, inputs: str, version: str, payload: bytes) -> bytes:
-    head = "\x1f".join((kind, key, inputs, version)).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(head + b"\x1e" + payload, digest_size=32).digest()
+def _digest(kind: str, inputs: str, version: str, payload: bytes) -> bytes:
+    head = "\x1f".join((kind, inputs, version)).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(head + b"\x1e" + payload, digest_size=16).digest()
+
+
+def _entry_id(kind: str, key: str) -> int:
+    """The row of an entry: 64 bits of a hash of its kind and key (SQLite's own row id, so
+    the table needs no second index; a collision only costs a miss: the digest binds the
+    entry to its inputs)."""
+    found = hashlib.blake2b(f"{kind}\x1f{key}".encode("utf-8", "surrogateescape"),
+                            digest_size=8).digest()
+    return int.from_bytes(found, "big", signed=True)
 
 
 _WAIT = 0.5
@@ -76,13 +89,25 @@ _WAIT = 0.5
 speed-up, and a run must never wait on another one."""
 
 
+# Compact rows of a rowid table, so entries of a few kilobytes share pages (in format 2's
+# table WITHOUT ROWID each spilled into overflow pages of its own, mostly empty). The id is
+# the row id; what an entry was made from (its inputs: blob ids, names, catalogue) is not
+# stored but sealed into its digest, so an entry read for other inputs fails its digest.
+_LAYOUT = ("CREATE TABLE entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, version TEXT NOT "
+           "NULL, digest BLOB NOT NULL, payload BLOB NOT NULL)")
+
+
 class Store:
-    """One SQLite file of self-checking entries; opened on first use, never raising."""
+    """One SQLite file of self-checking entries; opened on first use, never raising.
+
+    Payloads are deflated at `level`, with `zdict` as zlib's preset dictionary (the words
+    every entry of the kind repeats: small entries compress about twice as well with it)."""
 
     def __init__(self, directory: str, name: str, version: str, enabled: bool = True,
-                 level: int = 6) -> None:
+                 level: int = 6, zdict: bytes = b"") -> None:
         self.directory, self.path = directory, os.path.join(directory, name)
         self.version, self.enabled, self.level = version, enabled, level
+        self.zdict = zdict
         self._db: sqlite3.Connection | None = None
         self._pending = 0
 
@@ -119,39 +144,44 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT "
-                       "NULL, inputs TEXT NOT NULL, version TEXT NOT NULL, digest BLOB NOT "
-                       "NULL, payload BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+            found = db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries'"
+                               ).fetchone()
+            if found is not None and found[0] != _LAYOUT:
+                db.execute("DROP TABLE entries")  # an older layout: its entries are stale
+                found = None
+            if found is None:
+                db.execute(_LAYOUT)
         except BaseException:
             db.close()
             raise
         return db
 
     def get(self, kind: str, key: str, inputs: str) -> bytes | None:
-        """The payload of an entry that passes every check, else None."""
+        """The data of an entry that passes every check, else None."""
         db = self._open()
         if db is None:
             return None
         try:
-            row = db.execute("SELECT inputs, version, digest, CASE WHEN length(payload) <= ? "
-                             "THEN payload END FROM entries WHERE kind = ? AND key = ?",
-                             (MAX_ENTRY, kind, key)).fetchone()
+            row = db.execute("SELECT version, digest, CASE WHEN length(payload) <= ? THEN "
+                             "payload END FROM entries WHERE id = ?",
+                             (MAX_ENTRY, _entry_id(kind, key))).fetchone()
         except sqlite3.Error as exc:
             stats["database unreadable"] += 1
             self._give_up_if_busy(exc)
             return None
         if row is None:
             return None
-        found_inputs, version, digest, payload = row
-        if not isinstance(payload, bytes):
+        version, digest, payload = row
+        if not isinstance(payload, bytes) or not isinstance(version, str):
             stats["entry too large or malformed"] += 1
-        elif found_inputs != inputs or version != self.version:
-            stats["entry made from other inputs or another version"] += 1
-        elif digest != _digest(kind, key, inputs, version, payload):
-            stats["entry fails its digest"] += 1
+        elif version != self.version:
+            stats["entry made by another version"] += 1
+        elif digest != _digest(kind, inputs, version, payload):
+            stats["entry fails its digest (damaged, or made from other inputs)"] += 1
         else:
             try:
-                inflater = zlib.decompressobj()
+                inflater = zlib.decompressobj(zdict=self.zdict) if self.zdict \
+                    else zlib.decompressobj()
                 data = inflater.decompress(payload, MAX_ENTRY)
                 if inflater.unconsumed_tail or not inflater.eof:
                     raise ValueError("inflates beyond the cap or truncated")
@@ -163,17 +193,19 @@ class Store:
     def put(self, kind: str, key: str, inputs: str, data: bytes) -> None:
         """Store an entry (replacing any); failures are counted, never raised."""
         db = self._open()
-        if db is None:
+        if db is None or len(data) > MAX_ENTRY:
             return
-        payload = zlib.compress(data, self.level)
-        if len(payload) > MAX_ENTRY or len(data) > MAX_ENTRY:
+        deflater = zlib.compressobj(self.level, zdict=self.zdict) if self.zdict \
+            else zlib.compressobj(self.level)
+        payload = deflater.compress(data) + deflater.flush()
+        if len(payload) > MAX_ENTRY:
             return
         try:
             if not self._pending:
                 db.execute("BEGIN")
-            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-                       (kind, key, inputs, self.version,
-                        _digest(kind, key, inputs, self.version, payload), payload))
+            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+                       (_entry_id(kind, key), kind, self.version,
+                        _digest(kind, inputs, self.version, payload), payload))
             self._pending += 1
             if self._pending >= _BATCH:
                 self.commit()
@@ -323,14 +355,23 @@ class _LazyMarks(Mapping[str, Any]):
         return len(self._load())
 
 
+_SEEN_BYTES = 16 << 20
+_SEEN_ENTRIES = 50_000
+
+
 class DiffCache:
-    """The changes between two blobs under one catalogue, so a history is compared once."""
+    """The changes between two blobs under one catalogue, so a history is compared once.
+
+    Changes are stored as the JSON text a timeline writes for them (`changes_json`): a warm
+    run copies that text into its output instead of rebuilding and encoding each change."""
 
     def __init__(self, directory: str, enabled: bool = True) -> None:
         self.directory, self.enabled = directory, enabled
         self.store = Store(directory, "comparisons.sqlite3",
-                           f"f{FORMAT_VERSION}-{_loader_key()}-d{DIFF_VERSION}", enabled)
-        self._seen: dict[tuple[str, ...], Any] = {}
+                           f"f{FORMAT_VERSION}-{_loader_key()}-d{DIFF_VERSION}", enabled,
+                           zdict=_ZDICT)
+        self._seen: dict[tuple[str, ...], str] = {}
+        self._seen_bytes = 0
 
     @classmethod
     def default(cls, enabled: bool = True) -> DiffCache:
@@ -341,42 +382,86 @@ class DiffCache:
     def _key(parts: tuple[str, ...]) -> tuple[str, str, str]:
         inputs = "\x1f".join(parts)
         kind = parts[0] if parts and parts[0] == "meta" else "changes"
-        key = hashlib.sha256(inputs.encode("utf-8", "surrogateescape")).hexdigest()
-        return kind, key, inputs
+        return kind, inputs, inputs
 
-    def has(self, *parts: str) -> bool:
-        """Whether a usable entry exists (kept for the `get` that usually follows)."""
-        value = self.get_json(*parts)
-        if value is not None:
-            if len(self._seen) >= 8:  # a few: the summary and the comparison of one revision
-                self._seen.clear()
-            self._seen[parts] = value
-        return value is not None
-
-    def get(self, *parts: str) -> tuple[Change, ...] | None:
-        """The cached changes, or None when absent or unusable."""
-        items = self.get_json(*parts)
-        try:
-            return None if items is None else tuple(change_from_dict(item) for item in items)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            stats["entry does not decode"] += 1
-            return None
-
-    def put(self, changes: tuple[Change, ...], *parts: str) -> None:
-        """Store the changes; errors are swallowed (the cache is optional)."""
-        self.put_json([c.to_dict() for c in changes], *parts)
-
-    def get_json(self, *parts: str) -> Any:
-        """A cached JSON value, or None when absent or unusable."""
+    def _text(self, parts: tuple[str, ...]) -> str | None:
         if not self.enabled:
             return None
         if parts in self._seen:
-            return self._seen.pop(parts)
+            text = self._seen.pop(parts)
+            self._seen_bytes -= len(text)
+            return text
         raw = self.store.get(*self._key(parts))
         if raw is None:
             return None
         try:
-            return _DECODER.decode(raw.decode("utf-8"))
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            stats["entry does not decode"] += 1
+            return None
+
+    def has(self, *parts: str) -> bool:
+        """Whether an entry exists (kept for the `get` that usually follows)."""
+        text = self._text(parts)
+        if text is not None and self._seen_bytes + len(text) <= _SEEN_BYTES:
+            # Every file of a commit is asked about before any is compared: the entries
+            # wait for their `get` (up to a bound; beyond it, `get` reads them again).
+            if len(self._seen) >= _SEEN_ENTRIES:
+                self._seen.clear()
+                self._seen_bytes = 0
+            if parts not in self._seen:
+                self._seen_bytes += len(text)
+                self._seen[parts] = text
+        return text is not None
+
+    def get(self, *parts: str) -> tuple[Change, ...] | None:
+        """The cached changes, or None when absent or unusable."""
+        text = self._text(parts)
+        try:
+            return None if text is None else changes_from_json(text)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+            stats["entry does not decode"] += 1
+            return None
+
+    def get_text(self, *parts: str) -> str | None:
+        """The cached changes as `changes_json` wrote them, or None when absent or unusable
+        (not JSON, or not a list of objects with every field of a change)."""
+        text = self._text(parts)
+        if text is None:
+            return None
+        try:
+            items = _decode(text, 0)[0]
+        except (ValueError, RecursionError):
+            items = None
+        if type(items) is not list or not all(
+                type(item) is dict and item.keys() >= _CHANGE_FIELDS for item in items):
+            stats["entry does not decode"] += 1
+            return None
+        return text
+
+    def put(self, changes: tuple[Change, ...], *parts: str) -> str | None:
+        """Store the changes (errors are swallowed: the cache is optional); their text, or
+        None when the cache is off."""
+        if not self.enabled:
+            return None
+        text = changes_json(changes)
+        self.put_text(text, *parts)
+        return text
+
+    def put_text(self, text: str, *parts: str) -> None:
+        """Store changes already written by `changes_json`."""
+        if self.enabled:
+            self.store.put(*self._key(parts), text.encode("utf-8"))
+
+    def get_json(self, *parts: str) -> Any:
+        """A cached JSON value, or None when absent or unusable."""
+        text = self._text(parts)
+        if text is None:
+            return None
+        if text == "[null]":  # the summary of every file that is not a snapshot
+            return [None]
+        try:
+            return _DECODER.decode(text)
         except (ValueError, RecursionError):
             stats["entry does not decode"] += 1
             return None
@@ -394,3 +479,76 @@ class DiffCache:
     def close(self) -> None:
         """Write what is pending and close the database."""
         self.store.close()
+
+
+# zlib's preset dictionary for comparisons: what every `changes_json` text repeats, laid out
+# as in it (the commonest last, nearest the data), with the words of OpenFisca parameters.
+# Part of the format: changing it needs a new FORMAT_VERSION.
+_ZDICT_CHANGE = """  {
+    "area": {
+      "en": "%(area)s",
+      "zh": "%(area)s"
+    },
+    "citation": null,
+    "direction": "unknown",
+    "fingerprint": "",
+    "kind": "%(kind)s",
+    "label": {
+      "en": "%(area)s",
+      "zh": "%(area)s"
+    },
+    "new": null,
+    "new_position": {
+      "col": 1,
+      "file": "",
+      "line": 1
+    },
+    "old": {
+      "%(date)s": {
+        "value": 0
+      }
+    },
+    "old_position": null,
+    "path": [
+      "%(area)s"
+    ],
+    "path_text": "%(area)s",
+    "redline": [],
+    "redline_zh": [],
+    "rule": "value-%(kind)s",
+    "sentence": {
+      "en": "%(area)s %(kind)s: ",
+      "zh": "\u5220\u9664%(area)s\uff1a"
+    },
+    "severity": "minor",
+    "unconfirmed": false,
+    "unit": ""
+  },
+"""
+_ZDICT = ('"title": "", "href": "https://www.legifrance.gouv.fr/", "reference", "unit": '
+          '"currency", "documentation", "short_label", "last_value_still_valid_on", '
+          '"/parameters/' + "".join(_ZDICT_CHANGE % {"area": area, "kind": kind, "date": date}
+                                    for area, kind, date in (
+                                        ("description", "modified", "2020-01-01"),
+                                        ("metadata", "added", "2021-01-01"),
+                                        ("values", "removed", "2022-01-01")))
+          ).encode("utf-8")
+
+_CHANGE_FIELDS = frozenset(("fingerprint", "path", "path_text", "label", "area", "kind", "rule",
+                            "direction", "severity", "old", "new", "unit", "sentence",
+                            "citation", "unconfirmed", "old_position", "new_position",
+                            "redline", "redline_zh"))
+
+
+def changes_json(changes: tuple[Change, ...]) -> str:
+    """Changes as a JSON timeline writes them (`dumps_indented`, invisible characters
+    escaped), at the top level: nested, each line after the first takes the indent."""
+    return escape_json(dumps_indented([change.to_dict() for change in changes]))
+
+
+def changes_from_json(text: str) -> tuple[Change, ...]:
+    """The changes back from `changes_json` text (ValueError if it holds no list)."""
+    items = _decode(text, 0)[0]
+    if type(items) is not list:
+        raise ValueError("not a list of changes")
+    return tuple(change_from_dict(item) for item in items)

@@ -3,16 +3,19 @@ revision of that file that loaded."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
+import pickle
 import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .cache import DiffCache, DocumentCache
+from .cache import DiffCache, DocumentCache, changes_from_json
 from .catalog import Catalog
 from .diff import compare
 from .errors import LoadError, NotFoundError, ValidationError
-from .history import BlobReader, iter_revisions, load_blob, read_document_at, tree_files
+from .history import BlobReader, iter_revisions, load_blob, tree_files
 from .model import (Change, Commit, Document, Event, Revision, RuleTree, SnapshotMeta, Text,
                     Timeline, Version)
 from .refs import is_policy_file, parse_range, repo_path
@@ -20,6 +23,9 @@ from .rules import split_rules
 from .validate import build_meta, build_policy, check_schema
 
 Progress = Callable[[int, int], None]
+Step = tuple[Event, "str | None"]
+"""An event and, when at hand, the JSON text of its changes (`cache.changes_json`); when
+the text came from the cache, the event's own changes are left empty (see `full_event`)."""
 
 
 def build_git_timeline(repo_dir: str, path: str, rev_range: str | None = None,
@@ -57,6 +63,22 @@ def iter_git_events(repo_dir: str, path: str, rev_range: str | None = None,
     stood in that commit's parent; a file that did not exist there is compared with nothing
     ("added in this range"), so every rule it has is an addition.
     """
+    for event, text in iter_git_steps(repo_dir, path, rev_range, use_cache, progress, notes):
+        yield full_event(event, text)
+
+
+def full_event(event: Event, text: str | None) -> Event:
+    """The event with its changes, decoded from `text` when they were left out."""
+    if text is None or event.changes or text == "[]":
+        return event
+    return dataclasses.replace(event, changes=changes_from_json(text))
+
+
+def iter_git_steps(repo_dir: str, path: str, rev_range: str | None = None,
+                   use_cache: bool = True, progress: Progress | None = None,
+                   notes: Callable[[str], None] | None = None) -> Iterator[Step]:
+    """`iter_git_events`, each event with the JSON text of its changes when it is at hand
+    (cached comparisons are never decoded here: a JSON output copies their text)."""
     rel = repo_path(path)
     # One file is one chain across its renames; in a folder each path is its own chain.
     chain = rel if is_policy_file(rel) else None
@@ -86,6 +108,12 @@ class _Steps:
         self.repo_dir, self.catalogs, self.diffs, self.chain = repo_dir, catalogs, diffs, chain
         self.ranged = ranged
         self.last: dict[str, tuple[_Side, str]] = {}
+        self.fingerprints: dict[int, tuple[Catalog, str]] = {}
+
+    def _kept(self, side: _Side) -> _Side:
+        """A side as it waits for the next revision of its chain: packed in a folder, which
+        keeps one per file (one file keeps one, ready for the next comparison)."""
+        return side if self.chain else side.pack()
 
     def _previous(self, chain: str, path: str) -> tuple[_Side, str] | None:
         """The last good version of the chain; in a range, nothing yet means "absent"."""
@@ -114,12 +142,15 @@ class _Steps:
     def _parent_side(self, commit: str, path: str, blob: str, catalog: Catalog) -> _Side:
         """A parent's version not read yet: read only if a comparison needs it."""
         name = f"{commit[:12]}:{path}"
-        return _Side(name, None, catalog, None, _Loader(self.repo_dir, commit, path, name))
+        return _Side(name, None, catalog, None, _Loader(self.catalogs, blob, name))
 
-    @staticmethod
-    def _key(previous: tuple[_Side, str], current: tuple[str, str],
+    def _key(self, previous: tuple[_Side, str], current: tuple[str, str],
              catalog: Catalog) -> tuple[str, ...]:
-        return (previous[1], current[1], previous[0].name, current[0], catalog.fingerprint)
+        # A catalogue's fingerprint hashes its whole content: once per catalogue, not per key.
+        found = self.fingerprints.get(id(catalog))
+        if found is None or found[0] is not catalog:
+            found = self.fingerprints[id(catalog)] = (catalog, catalog.fingerprint)
+        return (previous[1], current[1], previous[0].name, current[0], found[1])
 
     def _side_of(self, revision: Revision, catalog: Catalog) -> tuple[_Side, SnapshotMeta | None]:
         """The revision's side and summary, from its document or (when skipped) the cache."""
@@ -130,7 +161,7 @@ class _Steps:
             head = found[0] if isinstance(found, list) and len(found) == 1 else None
             meta = build_meta(Document(name, {"snapshot": head}), ()) \
                 if isinstance(head, dict) else None
-            loader = _Loader(self.repo_dir, revision.commit, revision.path, name)
+            loader = _Loader(self.catalogs, revision.blob, name)
             return _Side(name, None, catalog, meta is not None, loader), meta
         side, meta = _side(revision, catalog)
         data = side.document.data if side.document else None
@@ -138,7 +169,7 @@ class _Steps:
                             "meta", revision.blob)
         return side, meta
 
-    def event(self, revision: Revision, order: int, chain: str) -> Event:
+    def event(self, revision: Revision, order: int, chain: str) -> Step:
         commit = Commit(revision.commit, revision.committed, revision.authored,
                         revision.subject)
         base: dict[str, Any] = dict(id=f"{revision.commit[:12]}:{revision.path}#{order}",
@@ -152,7 +183,7 @@ class _Steps:
                               revision.parent_document)
             previous = (_side(parent, self.catalogs.get(revision.parent_path))[0],
                         revision.parent_blob)
-        elif previous is None and revision.parent and revision.skipped:
+        elif previous is None and revision.parent and (revision.skipped or not revision.blob):
             previous = (self._parent_side(revision.parent, revision.parent_path,
                                           revision.parent_blob,
                                           self.catalogs.get(revision.parent_path)),
@@ -163,39 +194,43 @@ class _Steps:
         subject = Text(revision.subject, revision.subject)
         if revision.error is not None:
             if previous is not None and previous[1] != NO_BLOB:
-                self.last.setdefault(chain, previous)  # the next good one compares with it
+                # The next good one compares with it.
+                self.last.setdefault(chain, (self._kept(previous[0]), previous[1]))
             return Event(date=commit_day, title=subject, changes=(), error=str(revision.error),
-                         previous=prev_name, **base)
+                         previous=prev_name, **base), None
         catalog = self.catalogs.get(revision.path)
         if revision.document is None and not revision.skipped:
             gone = _Side(f"{revision.commit[:12]}:(deleted)", None, catalog, False)
-            changes = self._changes(previous, (gone, ""), catalog)
+            try:
+                changes, text = self._changes(previous, (gone, ""), catalog)
+            except LoadError:  # its state before the range, read only now, does not load
+                (changes, text), prev_name = ((), None), ""
             self.last.pop(chain, None)
             return Event(date=commit_day, title=subject, changes=changes, previous=prev_name,
-                         **base)
+                         **base), text
         side, meta = self._side_of(revision, catalog)
-        changes = self._changes(previous, (side, revision.blob), catalog)
-        self.last[chain] = (side, revision.blob)
+        changes, text = self._changes(previous, (side, revision.blob), catalog)
+        self.last[chain] = (self._kept(side), revision.blob)
         date = meta.dates.effective if meta else None
         return Event(date=date or commit_day, title=meta.title if meta else subject,
-                     changes=changes, snapshot=meta, previous=prev_name, **base)
+                     changes=changes, snapshot=meta, previous=prev_name, **base), text
 
     def _changes(self, previous: tuple[_Side, str] | None, current: tuple[_Side, str],
-                 catalog: Catalog) -> tuple[Change, ...]:
-        """The changes from the last good version, read from the diff cache when both sides
-        are blobs it has seen under the same catalogue."""
+                 catalog: Catalog) -> tuple[tuple[Change, ...], str | None]:
+        """The changes from the last good version, and their JSON text when at hand: from
+        the diff cache (then only the text), else compared (and the text made for the cache)."""
         if previous is None:
-            return ()
+            return (), None
         (old, old_blob), (new, new_blob) = previous, current
         key = self._key(previous, (new.name, new_blob), catalog)
-        cacheable = bool(old_blob and new_blob)
-        cached = self.diffs.get(*key) if cacheable else None
-        if cached is not None:
-            return cached
+        # A deletion is cacheable too (its key names the deleting commit): otherwise a warm
+        # run reads the deleted file's last version again to compare it with nothing.
+        cacheable = bool(old_blob)
+        text = self.diffs.get_text(*key) if cacheable else None
+        if text is not None:
+            return (), text
         changes = compare(old.version(), new.version(), catalog).changes
-        if cacheable:
-            self.diffs.put(changes, *key)
-        return changes
+        return changes, self.diffs.put(changes, *key) if cacheable else None
 
 
 class _Side:
@@ -207,11 +242,33 @@ class _Side:
         # snapshot None: not known until the document is read (a parent's version).
         self.name, self.document, self.catalog, self.snapshot = name, document, catalog, snapshot
         self.loader = loader
+        self.packed = b""
         self._version: Version | None = None
+
+    def pack(self) -> _Side:
+        """Keep the document pickled until a comparison needs it again: a parsed file and
+        its positions take about seven times the memory of their pickle, and a folder's
+        history keeps the last version of every file."""
+        if self.document is not None:
+            self.packed = pickle.dumps(self.document, protocol=pickle.HIGHEST_PROTOCOL)
+            self.document = self._version = None
+        return self
+
+    def _unpack(self) -> Document:
+        was_enabled = gc.isenabled()
+        gc.disable()  # as in `load`: many containers, no cycles
+        try:
+            document: Document = pickle.loads(self.packed)  # noqa: S301 - pickled just above
+        finally:
+            if was_enabled:
+                gc.enable()
+        self.packed = b""
+        return document
 
     def version(self) -> Version:
         if self._version is None:
-            doc = self.document or (self.loader() if self.loader else None)
+            doc = self.document or (self._unpack() if self.packed else None) or \
+                (self.loader() if self.loader else None)
             if self.snapshot is None and doc is not None:
                 self.snapshot = _is_snapshot(doc)
             if doc is None:
@@ -225,14 +282,15 @@ class _Side:
 
 
 class _Loader:
-    """Reads a skipped revision's document when a comparison turns out to need it."""
+    """Reads a skipped revision's document when a comparison turns out to need it: by blob
+    id, through the catalogues' `cat-file` (opening the repository for each one cost about
+    50 ms, and a warm run over a long history meets thousands)."""
 
-    def __init__(self, repo_dir: str, commit: str, path: str, name: str) -> None:
-        self.repo_dir, self.commit, self.path, self.name = repo_dir, commit, path, name
+    def __init__(self, catalogs: _Catalogs, blob: str, name: str) -> None:
+        self.catalogs, self.blob, self.name = catalogs, blob, name
 
     def __call__(self) -> Document:
-        doc = read_document_at(self.repo_dir, self.commit, self.path)
-        return Document(self.name, doc.data, doc.source_map)
+        return self.catalogs.read_blob(self.blob, self.name)
 
 
 def _is_snapshot(doc: Document) -> bool:
@@ -261,18 +319,31 @@ class _Catalogs:
         self.reader: BlobReader | None = None
         self.found: dict[str, Catalog] = {}
         self.by_blob: dict[str, Catalog] = {}
+        self.by_path: dict[str, Catalog] = {}  # asked several times for each revision
 
     def get(self, path: str) -> Catalog:
-        head = posixpath.join(posixpath.dirname(posixpath.dirname(path)), "policy.yaml")
-        if head not in self.found:
-            self.found[head] = self._read(head)
-        return self.found[head]
+        found = self.by_path.get(path)
+        if found is None:
+            head = posixpath.join(posixpath.dirname(posixpath.dirname(path)), "policy.yaml")
+            if head not in self.found:
+                self.found[head] = self._read(head)
+            found = self.by_path[path] = self.found[head]
+        return found
 
-    def _read(self, head: str) -> Catalog:
-        if self.heads is None:
+    def _start(self) -> tuple[dict[str, tuple[str, str]], BlobReader]:
+        if self.heads is None or self.reader is None:
             git_dir, self.heads = tree_files(self.repo_dir, self.ref, "policy.yaml")
             self.reader = BlobReader(git_dir)
-        if head not in self.heads or self.reader is None:
+        return self.heads, self.reader
+
+    def read_blob(self, blob: str, name: str) -> Document:
+        """A policy file's blob, parsed (a regular file, as every revision read before)."""
+        return load_blob(self._start()[1], "100644", blob, name,
+                         DocumentCache("", enabled=False))
+
+    def _read(self, head: str) -> Catalog:
+        self._start()
+        if self.heads is None or head not in self.heads or self.reader is None:
             return Catalog(generic=True)
         mode, blob = self.heads[head]
         if blob not in self.by_blob:

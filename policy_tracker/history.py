@@ -219,40 +219,49 @@ _ASKED_AT_ONCE = 1000  # 41 bytes a request: never more than a pipe holds, so no
 
 
 def _load_all(reader: BlobReader, jobs: list[Job], cache: DocumentCache) -> list[Loaded]:
-    """Each job's document or load error; the blobs not in the cache are asked of git all at
-    once (git inflates the next while the first is parsed), then parsed in order."""
-    out: list[Loaded] = [(None, None)] * len(jobs)
-    asked: list[int] = []
-    for i, (mode, blob, name) in enumerate(jobs):
-        refused = _refuse_mode(mode, name)
-        cached = cache.get(blob, name) if refused is None else None
-        if refused is not None or cached is not None:
-            out[i] = (cached, refused)
-        else:
-            asked.append(i)
-    for start in range(0, len(asked), _ASKED_AT_ONCE):
-        chunk = asked[start:start + _ASKED_AT_ONCE]
-        reader.ask([jobs[i][1] for i in chunk])
-        for i in chunk:
-            _, blob, name = jobs[i]
+    """Each job's document or load error."""
+    return list(_iter_loaded(reader, jobs, cache))
+
+
+def _iter_loaded(reader: BlobReader, jobs: list[Job], cache: DocumentCache
+                 ) -> Iterator[Loaded]:
+    """Each job's document or load error, in order, each parsed only when the caller comes
+    to it (a commit that touches 4,000 files never holds 4,000 parsed files); the blobs not in
+    the cache are asked of git a thousand at a time (git inflates the next while one is
+    parsed). The caller takes them all, or stops using the reader."""
+    for start in range(0, len(jobs), _ASKED_AT_ONCE):
+        chunk = jobs[start:start + _ASKED_AT_ONCE]
+        found: list[Loaded | None] = []
+        for mode, blob, name in chunk:
+            refused = _refuse_mode(mode, name)
+            cached = cache.get(blob, name) if refused is None else None
+            found.append((cached, refused) if refused is not None or cached is not None
+                         else None)
+        asked = [job[1] for job, done in zip(chunk, found) if done is None]
+        if asked:
+            reader.ask(asked)
+        for (_, blob, name), done in zip(chunk, found):
+            if done is not None:
+                yield done
+                continue
             try:
                 document = parse_document(reader.answer(blob, name, MAX_BYTES), name)
             except LoadError as exc:
-                out[i] = (None, exc)
+                yield None, exc
                 continue
             cache.put(blob, document)
-            out[i] = (document, None)
-    return out
+            yield document, None
 
 
 def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry, bool]],
-               cache: DocumentCache, wanted: Wanted | None) -> list[Revision]:
+               cache: DocumentCache, wanted: Wanted | None) -> Iterator[Revision]:
     """The revisions of one commit (each entry with whether it is its file's first).
 
     A file that cannot be loaded becomes `error`, a deleted one has neither, one the caller
     does not want read is `skipped`. The first revision of a file that existed before it
     (the start of a range, or a rename) carries that earlier state as `parent_*` (its
-    document read only when the revision itself is, or is a deletion)."""
+    document read only when the revision itself is, or is a deletion and nothing is skipped
+    (`wanted` is None))."""
     when: dict[str, Any] = {"commit": record.commit, "committed": record.committed_at(),
                             "authored": record.authored_at(), "subject": record.subject}
     plans: list[tuple[dict[str, Any], int, int]] = []
@@ -267,22 +276,25 @@ def _revisions(reader: BlobReader, record: LogRecord, entries: list[tuple[Entry,
         read = status != "D" and (wanted is None or wanted(record.commit, path, blob, parent))
         fields["skipped"] = status != "D" and not read
         own = parent_job = -1
-        if parent is not None and (read or status == "D"):
+        # A deletion's parent is read here only for callers that skip nothing; one that
+        # does reads it when a comparison needs it (a cached one does not).
+        if parent is not None and (read or (status == "D" and wanted is None)):
             parent_job = len(jobs)
             jobs.append(("100644", old_blob, f"{record.parent[:12]}:{escape_path(old_path)}"))
         if read:
             own = len(jobs)
             jobs.append((mode, blob, f"{record.commit[:12]}:{escape_path(path)}"))
         plans.append((fields, own, parent_job))
-    loaded = _load_all(reader, jobs, cache)
-    out = []
+    loaded = _iter_loaded(reader, jobs, cache)
     for fields, own, parent_job in plans:
-        if own >= 0:
-            fields["document"], fields["error"] = loaded[own]
+        # In job order: a file's parent was asked for before the file itself.
         if parent_job >= 0:
-            fields["parent_document"], fields["parent_error"] = loaded[parent_job]
-        out.append(Revision(**fields))
-    return out
+            fields["parent_document"], fields["parent_error"] = next(loaded)
+        if own >= 0:
+            fields["document"], fields["error"] = next(loaded)
+        revision = Revision(**fields)
+        fields.clear()  # the plan must not keep the document once it is handed on
+        yield revision
 
 
 def _lookup(repo: Repo, commit_id: str, rel: str) -> Any | None:

@@ -401,6 +401,16 @@ class SourceMap:
             return SourceMap({}, dict(self._flat))
         return SourceMap({}, self.flatten(data)) if self._marks else self
 
+    # Marks are keyed by the id() of each container, which a copy does not keep: a pickle
+    # carries the containers themselves and rebuilds the keys. Pickle the map together with
+    # its data (a `Document`), so that both refer to the same copied containers.
+    def __getstate__(self) -> tuple[list[Any], dict[str, Any] | None]:
+        return list(self._marks.values()), None if self._flat is None else dict(self._flat)
+
+    def __setstate__(self, state: tuple[list[Any], dict[str, Any] | None]) -> None:
+        values, self._flat = state
+        self._marks = {id(value): (value, marks) for value, marks in values}
+
 
 _FLAT_SEP = "\x1f"
 

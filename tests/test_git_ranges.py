@@ -147,3 +147,36 @@ def test_a_deleted_and_recreated_file_is_never_taken_for_a_copy(tmp_path: Path) 
     events = build_git_timeline(str(repo), "a.yaml", use_cache=False).events
     assert [changes(e) for e in events][1] == [("removed", "mine", 1, None)]
     assert events[2].baseline  # a new start, compared with nothing, never with other.yaml
+
+
+@pytest.mark.parametrize("rev", [None, "c1..c3"])
+def test_a_warm_run_reads_no_file_again(history: tuple[Path, list[str]], rev: str | None,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every comparison, deletions included, comes from the cache: nothing is parsed."""
+    from policy_tracker import gittimeline, history as history_module
+
+    repo, (c1, _, c3) = history
+    rev_range = f"{c1}..{c3}" if rev else None
+    cold = build_git_timeline(str(repo), "p", rev_range, use_cache=True).to_dict()
+    parsed: list[str] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(args[1])
+        raise AssertionError("a warm run parsed a file")
+
+    monkeypatch.setattr(history_module, "parse_document", counted)
+    monkeypatch.setattr(gittimeline.DiffCache, "put", counted)
+    assert build_git_timeline(str(repo), "p", rev_range, use_cache=True).to_dict() == cold
+    assert parsed == []
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_file_deleted_first_thing_in_a_range_after_an_invalid_state(
+        tmp_path: Path, use_cache: bool) -> None:
+    repo = init_repo(tmp_path / "repo")
+    c1 = commit(repo, {"p/a.yaml": "a: 1\n", "p/bad.yaml": "a: [\n"}, "start", at(1))
+    c2 = commit(repo, {"p/bad.yaml": None}, "drop the broken file", at(2))
+    for _ in range(2):
+        (event,) = build_git_timeline(str(repo), "p", f"{c1}..{c2}", use_cache=use_cache).events
+        assert (event.track, event.changes, event.previous, event.error) == \
+            ("p/bad.yaml", (), "", "")

@@ -11,7 +11,7 @@ LAYERS = {
     "errors": 0, "cachedir": 0, "packagedata": -1, "tempfiles": -1, "i18n": 0, "help_examples": 0, "schemacheck": 0, "visible": 0, "argcheck": 1, "model": 1, "catalog": 2, "text": 2,
     "refs": 2, "reportmodel": 3,
     "rules": 3, "classify": 3, "fieldcheck": 3, "validate": 4, "yamlparse": 3.5, "load": 4, "policycache": 4, "diff": 4, "cache": 4,
-    "legal": 2, "effects": 4, "gitstream": 4, "streaming": 7,
+    "legal": 2, "effects": 4, "gitstream": 4, "streaming": 7, "jsontext": 0,
     "store": 5, "filters": 5, "accept": 5, "timeline": 5, "history": 5, "report_outline": 5, "report": 6, "gittimeline": 6, "render": 6,
     "output": 6, "complete": 6, "review": 7, "operands": 7,
     "openfisca_model": 2, "openfisca": 3, "openfisca_diff": 4, "openfisca_store": 5,

@@ -79,10 +79,23 @@ def folder_history(tmp_path: Path) -> Path:
     return repo
 
 
+def _streamed_git(repo: Path, fmt: str, use_cache: bool) -> str:
+    spool = spool_git_events(str(repo), "p", None, use_cache, None, None)
+    try:
+        return "".join(stream_timeline(fmt, head_for("p", spool), spool.events(),
+                                       RenderOptions()))
+    finally:
+        spool.close()
+
+
 @pytest.mark.parametrize("fmt", STREAMED)
-def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt: str) -> None:
+@pytest.mark.parametrize("cache", ["none", "cold", "warm"])
+def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt: str,
+                                                      cache: str) -> None:
     built = build_git_timeline(str(folder_history), "p", use_cache=False)
-    spool = spool_git_events(str(folder_history), "p", None, False, None, None)
+    if cache == "warm":
+        _streamed_git(folder_history, fmt, True)
+    spool = spool_git_events(str(folder_history), "p", None, cache != "none", None, None)
     try:
         assert spool.invalid == 1 and len(spool.keys) == len(built.events) == 7
         text = "".join(stream_timeline(fmt, head_for("p", spool), spool.events(),
@@ -92,6 +105,27 @@ def test_a_streamed_git_timeline_equals_the_built_one(folder_history: Path, fmt:
     assert text == render("timeline", fmt, built, RenderOptions())
     dates = [e.date for e in built.events]
     assert dates == sorted(dates) and dates[0] == dt.date(2010, 1, 1)
+
+
+def test_a_warm_json_timeline_copies_the_cached_text(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached changes are written as stored, never decoded and encoded again, and the text
+    is what the whole-timeline renderer gives, invisible characters and line breaks too."""
+    from policy_tracker.model import Change
+
+    repo = init_repo(tmp_path / "repo")
+    commit(repo, {"p/a.yaml": "a: 1\nnote: plain\n", "p/b.yaml": "b: [1, 2]\n"}, "start",
+           "2022-01-01T10:00:00+00:00")
+    commit(repo, {"p/a.yaml": "a: 2\nnote: \"zero\\u200bwidth\\nand two lines\"\n"},
+           "odd text", "2022-02-01T10:00:00+00:00")
+    commit(repo, {"p/b.yaml": "b: [1, 3]\nchanges: []\n", "p/a.yaml": None}, "more",
+           "2022-03-01T10:00:00+00:00")
+    built = render("timeline", "json", build_git_timeline(str(repo), "p", use_cache=False),
+                   RenderOptions())
+    assert "\\u200b" in built
+    assert _streamed_git(repo, "json", True) == built  # cold: fills the cache
+    monkeypatch.setattr(Change, "to_dict", lambda self: pytest.fail("change encoded again"))
+    assert _streamed_git(repo, "json", True) == built
 
 
 def test_the_cli_streams_and_counts_invalid_revisions(folder_history: Path, run_cli: Any,
@@ -167,3 +201,54 @@ def test_no_progress_bar_when_not_on_a_terminal(folder_history: Path, run_cli: A
     result = run_cli("timeline", "--git", "p", "--no-cache", "--format", "jsonl")
     assert "Reading history" not in result.stderr
     assert "\r" not in result.stderr
+
+
+def test_a_folder_history_keeps_each_file_packed(tmp_path: Path) -> None:
+    """The last version of each file waits for its next revision pickled, not parsed: memory
+    for 60 files of 300 rules stays far below what their parsed trees take."""
+    repo = init_repo(tmp_path / "repo")
+    body = "".join(f"k{i}:\n  values:\n    2020-01-01: {{value: {i}}}\n" for i in range(300))
+    commit(repo, {f"p/f{n}.yaml": body for n in range(60)}, "start",
+           "2022-01-01T10:00:00+00:00")
+    commit(repo, {"p/f0.yaml": body.replace("value: 7}", "value: 8}")}, "change one",
+           "2022-02-01T10:00:00+00:00")
+    from policy_tracker.gittimeline import iter_git_events
+    from policy_tracker.load import parse_document
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        parse_document(body.encode(), "x")
+        one_file = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        events = iter_git_events(str(repo), "p", use_cache=False)
+        for count, event in enumerate(events, 1):
+            if count == 60:
+                gc.collect()
+                held = tracemalloc.get_traced_memory()[0] - base
+        assert event.changes and event.changes[0].path_text == "k7.values.2020-01-01.value"
+    finally:
+        tracemalloc.stop()
+    assert held < 60 * one_file / 3, (held, one_file)
+
+
+@pytest.mark.parametrize("odd", ["", "plain", "quote \" \\ tab\t", "\u202e\u200b bidi",
+                                 "\x1b[2J", "\ud800", "中文 \U0001f600", "line\u2028break"])
+@pytest.mark.parametrize("error", ["", "a.yaml:3:1: bad"])
+@pytest.mark.parametrize("previous", ["", "abc:p/a.yaml"])
+def test_a_commit_event_from_the_template_is_the_generic_text(odd: str, error: str,
+                                                              previous: str) -> None:
+    from policy_tracker.jsontext import dumps_indented
+    from policy_tracker.model import Commit, Event
+    from policy_tracker.streaming import _commit_event_json
+
+    when = dt.datetime(2022, 3, 1, 10, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    event = Event(id=f"abc:{odd}#3", track=f"p/{odd}.yaml", date=dt.date(2022, 3, 1),
+                  title=Text(f"subject {odd}", f"subject {odd}"), changes=(),
+                  previous=previous, file=f"abc:p/{odd}", error=error,
+                  commit=Commit("a" * 40, when, when.replace(second=1), f"subject {odd}"))
+    assert _commit_event_json(event) == dumps_indented(event.to_dict(), 2)
+    for other in (dataclasses.replace(event, title=Text("t", "t", "fr")),
+                  dataclasses.replace(event, base=("x",)), dataclasses.replace(event, commit=None)):
+        assert _commit_event_json(other) is None

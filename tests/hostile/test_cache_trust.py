@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from gitrepo import commit, init_repo
 
+from policy_tracker.cache import _ZDICT
+
 from .harness import GIT_TIME_LIMIT, Run, assert_ok
 
 Tool = Callable[..., Run]
@@ -43,12 +45,17 @@ def _fresh(tool: Tool, repo: Path) -> str:
 
 def _edit(database: Path, change: Callable[[bytes], bytes]) -> None:
     with contextlib.closing(sqlite3.connect(database)) as db, db:
-        for key, payload in db.execute("SELECT key, payload FROM entries").fetchall():
-            db.execute("UPDATE entries SET payload = ? WHERE key = ?", (change(payload), key))
+        for key, payload in db.execute("SELECT id, payload FROM entries").fetchall():
+            db.execute("UPDATE entries SET payload = ? WHERE id = ?", (change(payload), key))
+
+
+def _inflate(payload: bytes) -> bytes:
+    """A comparison's payload (deflated with the cache's preset dictionary), inflated."""
+    return zlib.decompressobj(zdict=_ZDICT).decompress(payload)
 
 
 EDITS = {
-    "PWNED": lambda p: zlib.compress(zlib.decompress(p).replace(b"Interior", b"PWNED")),
+    "PWNED": lambda p: zlib.compress(_inflate(p).replace(b"Interior", b"PWNED")),
     "empty list": lambda p: zlib.compress(b"[]"),
     "truncated": lambda p: p[: len(p) // 2],
     "NaN": lambda p: zlib.compress(b'[{"old": NaN}]'),
