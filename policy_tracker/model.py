@@ -394,13 +394,6 @@ class SourceMap:
         """A map read back from `flatten` output."""
         return cls({}, flat)
 
-    def portable(self, data: JSONValue) -> SourceMap:
-        """The same positions by position path, as a plain map: what a copy of `data` (a
-        pickle) can still use, where `id()` keys would name objects that no longer exist."""
-        if self._flat is not None:
-            return SourceMap({}, dict(self._flat))
-        return SourceMap({}, self.flatten(data)) if self._marks else self
-
     # Marks are keyed by the id() of each container, which a copy does not keep: a pickle
     # carries the containers themselves and rebuilds the keys. Pickle the map together with
     # its data (a `Document`), so that both refer to the same copied containers.
@@ -434,10 +427,6 @@ class Document:
     name: str
     data: JSONValue
     source_map: SourceMap = EMPTY_SOURCE_MAP
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled (the policy cache) with its positions by path (`SourceMap.portable`)."""
-        return (Document, (self.name, self.data, self.source_map.portable(self.data)))
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def test_positions_survive_the_cache(folder: Path, monkeypatch: pytest.MonkeyPat
     assert position is not None and (position.line, position.col) == (29, 5)
 
 
-def test_a_pickled_document_keeps_its_positions_by_path() -> None:
+def test_a_pickled_document_keeps_its_positions() -> None:
     data = b"a:\n  b: 1\n  c:\n    - id: x\n      d: 2\n"
     doc = parse_document(data, "t.yaml")
     copy = pickle.loads(pickle.dumps(doc))
